@@ -1,0 +1,157 @@
+/**
+ * The emulator's scenario: a compact description of an organisation, from which the emulator answers
+ * every Google API call in Google's own shapes. Validated with ajv against scenario.schema.json
+ * (which must agree with these types; a test checks it).
+ *
+ * Anything left out takes a realistic default: e.g. a service with no `serviceAccount` runs as the project's
+ * default compute identity, which the emulator fills in, as the real API does.
+ */
+
+export interface ScenarioCondition {
+  title: string;
+  expression: string;
+  description?: string;
+}
+
+export interface ScenarioBinding {
+  role: string;
+  members: string[];
+  condition?: ScenarioCondition;
+}
+
+export interface ScenarioPolicy {
+  bindings: ScenarioBinding[];
+}
+
+export interface ScenarioCustomRole {
+  /** The role id: `projects/{p}/roles/{roleId}` or `organizations/{n}/roles/{roleId}`. */
+  roleId: string;
+  title?: string;
+  description?: string;
+  /** GA, BETA, ALPHA (omitted in output, as Google does), DEPRECATED, DISABLED. Default GA. */
+  stage?: string;
+  deleted?: boolean;
+  includedPermissions: string[];
+}
+
+export interface ScenarioKey {
+  keyId: string;
+  keyType: 'USER_MANAGED' | 'SYSTEM_MANAGED';
+  keyOrigin?: 'GOOGLE_PROVIDED' | 'USER_PROVIDED';
+  disabled?: boolean;
+  validAfterTime?: string;
+  validBeforeTime?: string;
+}
+
+export interface ScenarioServiceAccount {
+  /** The part before `@`; the email is `{accountId}@{projectId}.iam.gserviceaccount.com` unless `email` is set. */
+  accountId: string;
+  /** Explicit email, for default accounts (`{number}-compute@developer.gserviceaccount.com`). */
+  email?: string;
+  displayName?: string;
+  description?: string;
+  disabled?: boolean;
+  /** Present in policies but gone: the emulator answers 404 for it. */
+  deleted?: boolean;
+  uniqueId?: string;
+  iamPolicy?: ScenarioPolicy;
+  keys?: ScenarioKey[];
+}
+
+export interface ScenarioTraffic {
+  /** Short revision id; omit with `latest: true`. */
+  revision?: string;
+  latest?: boolean;
+  percent: number;
+  tag?: string;
+}
+
+export interface ScenarioRevision {
+  /** Short revision id, e.g. `billing-00003-abc`. */
+  id: string;
+  /** Omitted: the project's default compute identity (filled in by the emulator). */
+  serviceAccount?: string;
+  createTime?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface ScenarioService {
+  name: string;
+  region: string;
+  /** Template identity. Omitted: the project's default compute identity. */
+  serviceAccount?: string;
+  description?: string;
+  creator?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ingress?: 'INGRESS_TRAFFIC_ALL' | 'INGRESS_TRAFFIC_INTERNAL_ONLY' | 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER';
+  invokerIamDisabled?: boolean;
+  /** Oldest first; the last one is the latest ready revision and the template's revision. Default: one revision. */
+  revisions?: ScenarioRevision[];
+  /** Default: 100% to LATEST. */
+  traffic?: ScenarioTraffic[];
+  iamPolicy?: ScenarioPolicy;
+  /** Container env entries; the emulator serves them (values and secret refs) so tests can prove they are not copied. */
+  env?: { name: string; value?: string; secret?: string }[];
+}
+
+export interface ScenarioJob {
+  name: string;
+  region: string;
+  /** Omitted: absent in the API response, i.e. the project's default compute identity applies. */
+  serviceAccount?: string;
+  creator?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  iamPolicy?: ScenarioPolicy;
+}
+
+export interface ScenarioProject {
+  projectId: string;
+  /** Decimal string. */
+  number: string;
+  displayName?: string;
+  /** `folders/{n}` or `organizations/{n}`. */
+  parent: string;
+  /** Default ACTIVE. */
+  state?: 'ACTIVE' | 'DELETE_REQUESTED';
+  labels?: Record<string, string>;
+  iamPolicy?: ScenarioPolicy;
+  /** APIs switched off in this project: calls to them answer 403 SERVICE_DISABLED. */
+  disabledApis?: string[];
+  /** The scanner lacks these permissions here: calls needing them answer 403 PERMISSION_DENIED. `*` means all. */
+  deniedPermissions?: string[];
+  /** Regions the Run v1 locations list returns. Default: the regions of its services and jobs plus us-central1. */
+  locations?: string[];
+  customRoles?: ScenarioCustomRole[];
+  serviceAccounts?: ScenarioServiceAccount[];
+  services?: ScenarioService[];
+  jobs?: ScenarioJob[];
+}
+
+export interface ScenarioFolder {
+  /** Folder number. */
+  id: string;
+  displayName: string;
+  /** `folders/{n}` or `organizations/{n}`. */
+  parent: string;
+  iamPolicy?: ScenarioPolicy;
+}
+
+export interface ScenarioOrganization {
+  /** Organisation number. */
+  id: string;
+  displayName: string;
+  directoryCustomerId?: string;
+  iamPolicy?: ScenarioPolicy;
+  customRoles?: ScenarioCustomRole[];
+}
+
+export interface Scenario {
+  /** Free text shown by `emulator --describe`. */
+  description?: string;
+  organization: ScenarioOrganization;
+  folders?: ScenarioFolder[];
+  projects: ScenarioProject[];
+}
