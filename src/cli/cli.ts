@@ -1,0 +1,132 @@
+/**
+ * The command line. This file only declares commands and flags: each handler is imported when its command
+ * runs, so `--help` never loads the Google clients. Every error is mapped to words and an exit code in one
+ * place (`run` below).
+ */
+import yargs, { type Argv } from 'yargs';
+import { UserError } from '../errors.js';
+import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
+import { FORMAT_NAMES } from './format-names.js';
+
+const scopeGroup = 'Scope:';
+const connGroup = 'Connection:';
+
+function scopeOptions<T>(y: Argv<T>) {
+  return y
+    .option('project', { type: 'string', array: true, group: scopeGroup, describe: 'Project ID to scan (repeatable, or comma-separated)' })
+    .option('folder', { type: 'string', group: scopeGroup, describe: 'Folder number: scans every ACTIVE project beneath it, recursively' })
+    .option('organization', { type: 'string', group: scopeGroup, describe: 'Organisation number: scans every ACTIVE project in it' })
+    .option('region', { type: 'string', array: true, group: scopeGroup, describe: 'Only these regions (repeatable, or comma-separated)' });
+}
+
+function connectionOptions<T>(y: Argv<T>) {
+  return y
+    .option('endpoint', {
+      type: 'string',
+      group: connGroup,
+      describe: 'Send every Google API request to this origin, without credentials (env CLOUDRUN_AUDITOR_ENDPOINT)',
+    })
+    .option('impersonate-service-account', {
+      type: 'string',
+      group: connGroup,
+      describe: 'Call Google as this service account (needs roles/iam.serviceAccountTokenCreator on it)',
+    })
+    .option('concurrency', { type: 'number', group: connGroup, default: 16, describe: 'Parallel requests per API' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary on stderr' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Print requests and retries per API at the end' });
+}
+
+function reportOptions<T>(y: Argv<T>) {
+  return y
+    .option('rules', { type: 'string', describe: 'Rules file (YAML or JSON); default: the bundled rules/default.yaml' })
+    .option('format', { type: 'string', choices: FORMAT_NAMES, default: 'table', describe: 'Report format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'high', describe: 'Exit 1 when an active finding is at or above this severity' })
+    .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when some project or API could not be read' })
+    .option('sarif-location', { type: 'string', describe: 'File that SARIF results point at (default: the rules file)' });
+}
+
+export function buildCli(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName('cloudrun-auditor')
+    .usage('$0 <command> [options]\n\nAudits the identities Google Cloud Run services, revisions and jobs run as.')
+    .command(
+      'audit',
+      'Scan a project, folder or organisation (or a snapshot) and report findings',
+      (y) =>
+        reportOptions(connectionOptions(scopeOptions(y)))
+          .option('snapshot', { type: 'string', group: scopeGroup, describe: 'Audit a snapshot written by `collect`, with no network' })
+          .example('$0 audit --project acme-prod --format csv -o findings.csv', 'a spreadsheet of one project')
+          .example('$0 audit --organization 123456789012 --fail-on high', 'a CI gate over an organisation')
+          .epilog(EXIT_CODES_HELP),
+      async (args) => (await import('./commands/audit.js')).auditCommand(args),
+    )
+    .command(
+      'collect',
+      'Read the inventory of a scope and write it as a snapshot for a later offline audit',
+      (y) =>
+        connectionOptions(scopeOptions(y))
+          .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Snapshot file to write' })
+          .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when something could not be read' })
+          .epilog('Exit codes: 0 complete, 2 usage or credentials error, 3 written but incomplete.'),
+      async (args) => (await import('./commands/collect.js')).collectCommand(args),
+    )
+    .command(
+      'demo',
+      'Audit the bundled demo organisation through the built-in Google API emulator',
+      (y) =>
+        y
+          .option('format', { type: 'string', choices: FORMAT_NAMES, default: 'table', describe: 'Report format' })
+          .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' }),
+      async (args) => (await import('./commands/demo.js')).demoCommand(args),
+    )
+    .command('rules <action> <file>', 'Rules files: `rules validate FILE` checks one', (y) =>
+      y
+        .positional('action', { type: 'string', choices: ['validate'] as const, demandOption: true })
+        .positional('file', { type: 'string', demandOption: true }),
+      async (args) => (await import('./commands/rules.js')).rulesCommand(args),
+    )
+    .command('explain <rule>', 'Print the documentation of a rule', (y) => y.positional('rule', { type: 'string', demandOption: true }),
+      async (args) => (await import('./commands/rules.js')).explainCommand(args),
+    )
+    .command(
+      'emulator',
+      'Serve the Google API emulator on 127.0.0.1 (for trying the tool or testing against it)',
+      (y) =>
+        y
+          .option('scenario', { type: 'string', describe: 'Scenario file (YAML or JSON); default: the bundled demo organisation' })
+          .option('port', { type: 'number', default: 8085, describe: 'Port on 127.0.0.1' })
+          .option('page-size', { type: 'number', describe: 'Cap every list page at this many items' }),
+      async (args) => (await import('./commands/emulator.js')).emulatorCommand(args),
+    )
+    .demandCommand(1, 'name a command: audit, collect, demo, rules, explain or emulator')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .epilog(EXIT_CODES_HELP)
+    .fail((msg, err) => {
+      throw err ?? new UserError('USAGE', msg);
+    });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildCli(argv).parseAsync();
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`cloudrun-auditor: ${e.message}\n`);
+      for (const line of e.details) process.stderr.write(`  ${line}\n`);
+      if (e.code === 'USAGE') process.stderr.write('Run `cloudrun-auditor --help` for usage.\n');
+      return EXIT.USAGE;
+    }
+    // Anything else is our bug: say so in one line, keep the stack for --verbose users.
+    const err = e as Error;
+    process.stderr.write(`cloudrun-auditor: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.argv.includes('--verbose') && err?.stack) process.stderr.write(err.stack + '\n');
+    return EXIT.USAGE;
+  }
+}

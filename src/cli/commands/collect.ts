@@ -1,0 +1,33 @@
+import { collectInventory } from '../../collect/index.js';
+import { writeSnapshot } from '../../model/snapshot.js';
+import { EXIT } from '../exit-codes.js';
+import { scopeFromFlags, type ScopeFlags } from '../scope.js';
+import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
+
+interface CollectArgs extends ScopeFlags, ConnectionArgs {
+  output: string;
+  'allow-incomplete'?: boolean;
+}
+
+export async function collectCommand(raw: unknown): Promise<void> {
+  const args = raw as CollectArgs;
+  const scope = scopeFromFlags(args, { required: true })!;
+  const { options, finish } = collectOptionsFrom(args, scope);
+  let inventory;
+  try {
+    inventory = await collectInventory(options);
+  } finally {
+    finish();
+  }
+  await writeSnapshot(inventory, args.output);
+  if (!args.quiet) {
+    const services = inventory.projects.reduce((n, p) => n + p.services.length, 0);
+    const jobs = inventory.projects.reduce((n, p) => n + p.jobs.length, 0);
+    process.stderr.write(
+      `wrote ${args.output}: ${inventory.projects.length} projects, ${services} services, ${jobs} jobs` +
+        (inventory.errors.length > 0 ? `; ${inventory.errors.length} could not be read (see "errors")` : '') +
+        '\n',
+    );
+  }
+  process.exitCode = inventory.errors.length > 0 && !args['allow-incomplete'] ? EXIT.INCOMPLETE : EXIT.OK;
+}

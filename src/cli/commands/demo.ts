@@ -1,0 +1,35 @@
+import { startEmulator } from '../../emulator/server.js';
+import { loadScenario, DEMO_SCENARIO_PATH } from '../../emulator/load.js';
+import { collectInventory } from '../../collect/index.js';
+import { defaultRules } from '../../rules/load.js';
+import { auditInventory } from '../../audit/pipeline.js';
+import { exitCodeFor } from '../exit-codes.js';
+import { emitReport } from './audit.js';
+
+/**
+ * The first thing a new user runs: the full audit of a bundled organisation, served by the emulator on
+ * 127.0.0.1 and read through the real Google client libraries. Exits 0 whatever it finds (it is a demo);
+ * the closing lines say what `audit` would have exited with.
+ */
+export async function demoCommand(raw: unknown): Promise<void> {
+  const args = raw as { format?: string; output?: string };
+  const scenario = loadScenario(DEMO_SCENARIO_PATH);
+  const emulator = await startEmulator({ scenario, maxPageSize: 5 });
+  try {
+    const org = scenario.organization;
+    process.stderr.write(
+      `Demo: auditing organisation ${org.displayName} (organizations/${org.id}) through the built-in Google API emulator at ${emulator.url}\n\n`,
+    );
+    const startedAt = new Date().toISOString();
+    const inventory = await collectInventory({ scope: { kind: 'organization', ids: [org.id], regions: [] }, endpoint: emulator.url });
+    const report = auditInventory(inventory, defaultRules(), { startedAt, now: new Date() });
+    await emitReport(report, { ...args, quiet: false }, { gate: false });
+    const code = exitCodeFor({ findings: report.findings, errorCount: report.errors.length, failOn: 'high', allowIncomplete: false });
+    process.stderr.write(
+      `\n${emulator.requests.length} API requests served. A real \`cloudrun-auditor audit\` of this organisation would exit ${code}` +
+        ` (--fail-on high). Try: cloudrun-auditor audit --organization ${org.id} --endpoint <url of \`cloudrun-auditor emulator\`>\n`,
+    );
+  } finally {
+    await emulator.close();
+  }
+}
