@@ -39,8 +39,10 @@ function connectionOptions<T>(y: Argv<T>) {
 function reportOptions<T>(y: Argv<T>) {
   return y
     .option('rules', { type: 'string', describe: 'Rules file (YAML or JSON); default: the bundled rules/default.yaml' })
-    .option('format', { type: 'string', choices: FORMAT_NAMES, default: 'table', describe: 'Report format' })
+    .option('format', { type: 'string', array: true, choices: FORMAT_NAMES, default: ['table'], describe: 'Report format; repeat it with --output-dir' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .option('output-dir', { type: 'string', describe: 'Write every --format to DIR with timestamped names, plus latest.* copies' })
+    .option('baseline', { type: 'string', describe: 'A previous JSON report: only findings not in it gate, and are marked new' })
     .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'high', describe: 'Exit 1 when an active finding is at or above this severity' })
     .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when some project or API could not be read' })
     .option('sarif-location', { type: 'string', describe: 'File that SARIF results point at (default: the rules file)' });
@@ -76,8 +78,9 @@ export function buildCli(argv: string[]): Argv {
       'Audit the bundled demo organisation through the built-in Google API emulator',
       (y) =>
         y
-          .option('format', { type: 'string', choices: FORMAT_NAMES, default: 'table', describe: 'Report format' })
-          .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' }),
+          .option('format', { type: 'string', array: true, choices: FORMAT_NAMES, default: ['table'], describe: 'Report format' })
+          .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+          .option('output-dir', { type: 'string', describe: 'Write every --format to DIR' }),
       async (args) => (await import('./commands/demo.js')).demoCommand(args),
     )
     .command('rules <action> <file>', 'Rules files: `rules validate FILE` checks one', (y) =>
@@ -99,7 +102,22 @@ export function buildCli(argv: string[]): Argv {
           .option('page-size', { type: 'number', describe: 'Cap every list page at this many items' }),
       async (args) => (await import('./commands/emulator.js')).emulatorCommand(args),
     )
-    .demandCommand(1, 'name a command: audit, collect, demo, rules, explain or emulator')
+    .command(
+      'diff <old> <new>',
+      'Compare two JSON reports: new, resolved and changed findings',
+      (y) =>
+        y
+          .positional('old', { type: 'string', demandOption: true })
+          .positional('new', { type: 'string', demandOption: true })
+          .option('format', { type: 'string', choices: ['text', 'markdown', 'json'] as const, default: 'text' })
+          .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
+      async (args) => (await import('./commands/diff.js')).diffCommand(args),
+    )
+    .command('schema <name>', 'Print a JSON Schema: report, rules, snapshot or scenario', (y) =>
+      y.positional('name', { type: 'string', choices: ['report', 'rules', 'snapshot', 'scenario'] as const, demandOption: true }),
+      async (args) => (await import('./commands/schema.js')).schemaCommand(args),
+    )
+    .demandCommand(1, 'name a command: audit, collect, demo, diff, rules, explain, schema or emulator')
     .strict()
     .recommendCommands()
     .help()

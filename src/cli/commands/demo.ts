@@ -4,7 +4,7 @@ import { collectInventory } from '../../collect/index.js';
 import { defaultRules } from '../../rules/load.js';
 import { auditInventory } from '../../audit/pipeline.js';
 import { exitCodeFor } from '../exit-codes.js';
-import { emitReport } from './audit.js';
+import { emitReport } from './emit.js';
 
 /**
  * The first thing a new user runs: the full audit of a bundled organisation, served by the emulator on
@@ -12,7 +12,7 @@ import { emitReport } from './audit.js';
  * the closing lines say what `audit` would have exited with.
  */
 export async function demoCommand(raw: unknown): Promise<void> {
-  const args = raw as { format?: string; output?: string };
+  const args = raw as { format?: string[]; output?: string; 'output-dir'?: string };
   const scenario = loadScenario(DEMO_SCENARIO_PATH);
   const emulator = await startEmulator({ scenario, maxPageSize: 5 });
   try {

@@ -1,0 +1,106 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Report } from '../../model/finding.js';
+import { applyBaseline, formatters, summaryLine, validateReport, type Format, type RenderOptions } from '../../report/index.js';
+import { RULES } from '../../checks/index.js';
+import { exitCodeFor, type FailOn } from '../exit-codes.js';
+import { writeChunks } from '../output.js';
+import type { FormatName } from '../format-names.js';
+
+export interface ReportArgs {
+  rules?: string;
+  format?: string | string[];
+  output?: string;
+  'output-dir'?: string;
+  baseline?: string;
+  'fail-on'?: string;
+  'allow-incomplete'?: boolean;
+  'sarif-location'?: string;
+  quiet?: boolean;
+}
+
+const EXTENSIONS: Record<FormatName, string> = {
+  table: 'txt',
+  json: 'json',
+  csv: 'csv',
+  sarif: 'sarif',
+  markdown: 'md',
+  html: 'html',
+  junit: 'xml',
+};
+
+export function formatsFrom(args: ReportArgs): Format[] {
+  const raw = args.format === undefined ? ['table'] : Array.isArray(args.format) ? args.format : [args.format];
+  const formats = [...new Set(raw.flatMap((f) => f.split(',')).map((f) => f.trim()))] as Format[];
+  for (const f of formats) {
+    if (!(f in formatters)) throw new UserError('USAGE', `--format must be one of ${Object.keys(formatters).join(', ')}, got ${JSON.stringify(f)}`);
+  }
+  if (formats.length > 1 && args['output-dir'] === undefined) {
+    throw new UserError('USAGE', 'several --format values need --output-dir DIR (one file per format)');
+  }
+  if (args.output !== undefined && args['output-dir'] !== undefined) {
+    throw new UserError('USAGE', '--output and --output-dir cannot be combined');
+  }
+  return formats;
+}
+
+/** Reads and validates a previous JSON report (for --baseline and `diff`). */
+export function readReport(file: string, flag: string): Report {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`;
+    throw new UserError('INPUT', `${flag} ${file}: ${reason}`);
+  }
+  const check = validateReport(data);
+  if (!check.valid) {
+    throw new UserError('INPUT', `${flag} ${file}: not a cloudrun-auditor JSON report (${check.errors[0] ?? 'schema mismatch'})`);
+  }
+  return data as Report;
+}
+
+function renderOptions(args: ReportArgs, toTerminal: boolean): RenderOptions {
+  const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
+  return {
+    color: toTerminal && process.stdout.isTTY === true && !noColor,
+    width: toTerminal ? Math.max(60, Math.min(process.stdout.columns || 100, 160)) : 100,
+    sarifLocation: args['sarif-location'] ?? args.rules ?? 'rules/default.yaml',
+    rulesMeta: RULES.map((r) => ({ id: r.id, title: r.title, defaultSeverity: r.defaultSeverity, summary: r.summary })),
+  };
+}
+
+/** Applies a baseline, renders every requested format, writes them and sets the exit code. Shared by `audit` and `demo`. */
+export async function emitReport(
+  report: Report,
+  args: ReportArgs,
+  opts: { gate?: boolean; baseline?: Report | undefined } = {},
+): Promise<Report> {
+  const formats = formatsFrom(args);
+  if (opts.baseline !== undefined) report = applyBaseline(report, opts.baseline);
+  const dir = args['output-dir'];
+  if (dir !== undefined) {
+    const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    for (const format of formats) {
+      const ext = EXTENSIONS[format as FormatName];
+      const file = join(dir, `cloudrun-audit-${stamp}.${ext}`);
+      await writeChunks(formatters[format](report, renderOptions(args, false)), file);
+      copyFileSync(file, join(dir, `latest.${ext}`));
+    }
+  } else {
+    const format = formats[0]!;
+    await writeChunks(formatters[format](report, renderOptions(args, args.output === undefined)), args.output);
+  }
+  const toTerminal = dir === undefined && args.output === undefined && formats[0] === 'table';
+  if (!args.quiet && !toTerminal) process.stderr.write(summaryLine(report) + '\n');
+  if (opts.gate !== false) {
+    process.exitCode = exitCodeFor({
+      findings: report.findings,
+      errorCount: report.errors.length,
+      failOn: (args['fail-on'] ?? 'high') as FailOn,
+      allowIncomplete: args['allow-incomplete'] ?? false,
+    });
+  }
+  return report;
+}
