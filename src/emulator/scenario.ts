@@ -69,7 +69,10 @@ export interface ScenarioTraffic {
 export interface ScenarioRevision {
   /** Short revision id, e.g. `billing-00003-abc`. */
   id: string;
-  /** Omitted: the project's default compute identity (filled in by the emulator). */
+  /**
+   * Omitted: the service's `serviceAccount`, or else the project's default compute identity (filled in by the
+   * emulator). The latest revision runs as the template's identity, so the two may not differ.
+   */
   serviceAccount?: string;
   createTime?: string;
   labels?: Record<string, string>;
@@ -120,7 +123,10 @@ export interface ScenarioProject {
   iamPolicy?: ScenarioPolicy;
   /** APIs switched off in this project: calls to them answer 403 SERVICE_DISABLED. */
   disabledApis?: string[];
-  /** The scanner lacks these permissions here: calls needing them answer 403 PERMISSION_DENIED. `*` means all. */
+  /**
+   * The scanner lacks these permissions here: calls needing them answer 403 PERMISSION_DENIED. `*` means all;
+   * a trailing `.*` denies a whole prefix (`run.*`).
+   */
   deniedPermissions?: string[];
   /** Regions the Run v1 locations list returns. Default: the regions of its services and jobs plus us-central1. */
   locations?: string[];

@@ -1,0 +1,27 @@
+import type { World } from './world.js';
+
+/** What a route handler gets for one request. */
+export interface RequestContext {
+  method: string;
+  pathname: string;
+  query: URLSearchParams;
+  /** Parsed JSON body (POST), or undefined. */
+  body: unknown;
+  /** Path parameters, percent-decoded, by the names used in the route template. */
+  params: Record<string, string>;
+  world: World;
+  /** Page cap applied on top of the client's pageSize. */
+  maxPageSize: number;
+  /** A 'repeat-token' fault is active for this request. */
+  repeatToken: boolean;
+  /** The API host the route belongs to, e.g. 'run.googleapis.com'. */
+  api: string;
+  /** The IAM permission Google checks for this route, if any. */
+  permission?: string;
+}
+
+export function param(ctx: RequestContext, name: string): string {
+  const v = ctx.params[name];
+  if (v === undefined) throw new Error(`route has no parameter ${name}`);
+  return v;
+}

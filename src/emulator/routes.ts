@@ -1,0 +1,137 @@
+import type { RequestContext } from './context.js';
+import * as crm from './crm-handlers.js';
+import * as iam from './iam-handlers.js';
+import * as run from './run-handlers.js';
+
+/**
+ * Every route the emulator serves, with the API it belongs to and the IAM permission Google checks for it.
+ * Kept as data: the scanner's list of required permissions is derived from this table.
+ */
+
+export type ApiHost = 'run.googleapis.com' | 'cloudresourcemanager.googleapis.com' | 'iam.googleapis.com';
+
+export interface RouteSpec {
+  /** Stable name, e.g. 'run.services.list'. */
+  id: string;
+  api: ApiHost;
+  method: 'GET' | 'POST';
+  /** Path template; `{name}` matches one segment up to the next `/` or `:`. */
+  path: string;
+  /** The permission checked, or null when the call needs none (predefined roles, testIamPermissions). */
+  permission: string | null;
+  /**
+   * 'request': the call fails with 403 without it. 'per-result': the call never fails for it but only returns
+   * the resources on which the caller holds it (Resource Manager search).
+   */
+  check: 'request' | 'per-result';
+  /** For list calls: the field holding the items (used by the paging faults). */
+  listKey?: string;
+  handler: (ctx: RequestContext) => Record<string, unknown>;
+}
+
+const R = 'run.googleapis.com' as const;
+const C = 'cloudresourcemanager.googleapis.com' as const;
+const I = 'iam.googleapis.com' as const;
+
+const RUN = '/v2/projects/{project}/locations/{location}';
+
+export const ROUTES: readonly RouteSpec[] = [
+  { id: 'run.services.list', api: R, method: 'GET', path: `${RUN}/services`, permission: 'run.services.list', check: 'request', listKey: 'services', handler: run.listServices },
+  { id: 'run.services.get', api: R, method: 'GET', path: `${RUN}/services/{service}`, permission: 'run.services.get', check: 'request', handler: run.getService },
+  { id: 'run.services.getIamPolicy', api: R, method: 'GET', path: `${RUN}/services/{service}:getIamPolicy`, permission: 'run.services.getIamPolicy', check: 'request', handler: run.getServiceIamPolicy },
+  { id: 'run.revisions.list', api: R, method: 'GET', path: `${RUN}/services/{service}/revisions`, permission: 'run.revisions.list', check: 'request', listKey: 'revisions', handler: run.listRevisions },
+  { id: 'run.revisions.get', api: R, method: 'GET', path: `${RUN}/services/{service}/revisions/{revision}`, permission: 'run.revisions.get', check: 'request', handler: run.getRevision },
+  { id: 'run.jobs.list', api: R, method: 'GET', path: `${RUN}/jobs`, permission: 'run.jobs.list', check: 'request', listKey: 'jobs', handler: run.listJobs },
+  { id: 'run.jobs.get', api: R, method: 'GET', path: `${RUN}/jobs/{job}`, permission: 'run.jobs.get', check: 'request', handler: run.getJob },
+  { id: 'run.jobs.getIamPolicy', api: R, method: 'GET', path: `${RUN}/jobs/{job}:getIamPolicy`, permission: 'run.jobs.getIamPolicy', check: 'request', handler: run.getJobIamPolicy },
+  { id: 'run.locations.list', api: R, method: 'GET', path: '/v1/projects/{project}/locations', permission: 'run.locations.list', check: 'request', listKey: 'locations', handler: run.listLocations },
+
+  { id: 'crm.projects.get', api: C, method: 'GET', path: '/v3/projects/{project}', permission: 'resourcemanager.projects.get', check: 'request', handler: crm.getProject },
+  { id: 'crm.projects.search', api: C, method: 'GET', path: '/v3/projects:search', permission: 'resourcemanager.projects.get', check: 'per-result', listKey: 'projects', handler: crm.searchProjects },
+  { id: 'crm.projects.list', api: C, method: 'GET', path: '/v3/projects', permission: 'resourcemanager.projects.list', check: 'request', listKey: 'projects', handler: crm.listProjects },
+  { id: 'crm.projects.getIamPolicy', api: C, method: 'POST', path: '/v3/projects/{project}:getIamPolicy', permission: 'resourcemanager.projects.getIamPolicy', check: 'request', handler: crm.getProjectIamPolicy },
+  { id: 'crm.projects.testIamPermissions', api: C, method: 'POST', path: '/v3/projects/{project}:testIamPermissions', permission: null, check: 'request', handler: crm.testProjectPermissions },
+  { id: 'crm.folders.get', api: C, method: 'GET', path: '/v3/folders/{folder}', permission: 'resourcemanager.folders.get', check: 'request', handler: crm.getFolder },
+  { id: 'crm.folders.search', api: C, method: 'GET', path: '/v3/folders:search', permission: 'resourcemanager.folders.get', check: 'per-result', listKey: 'folders', handler: crm.searchFolders },
+  { id: 'crm.folders.list', api: C, method: 'GET', path: '/v3/folders', permission: 'resourcemanager.folders.list', check: 'request', listKey: 'folders', handler: crm.listFolders },
+  { id: 'crm.folders.getIamPolicy', api: C, method: 'POST', path: '/v3/folders/{folder}:getIamPolicy', permission: 'resourcemanager.folders.getIamPolicy', check: 'request', handler: crm.getFolderIamPolicy },
+  { id: 'crm.folders.testIamPermissions', api: C, method: 'POST', path: '/v3/folders/{folder}:testIamPermissions', permission: null, check: 'request', handler: crm.testFolderPermissions },
+  { id: 'crm.organizations.get', api: C, method: 'GET', path: '/v3/organizations/{organization}', permission: 'resourcemanager.organizations.get', check: 'request', handler: crm.getOrganization },
+  { id: 'crm.organizations.search', api: C, method: 'GET', path: '/v3/organizations:search', permission: 'resourcemanager.organizations.get', check: 'per-result', listKey: 'organizations', handler: crm.searchOrganizations },
+  { id: 'crm.organizations.getIamPolicy', api: C, method: 'POST', path: '/v3/organizations/{organization}:getIamPolicy', permission: 'resourcemanager.organizations.getIamPolicy', check: 'request', handler: crm.getOrganizationIamPolicy },
+  { id: 'crm.organizations.testIamPermissions', api: C, method: 'POST', path: '/v3/organizations/{organization}:testIamPermissions', permission: null, check: 'request', handler: crm.testOrganizationPermissions },
+  { id: 'crm.v1.projects.get', api: C, method: 'GET', path: '/v1/projects/{project}', permission: 'resourcemanager.projects.get', check: 'request', handler: crm.getProjectV1 },
+  { id: 'crm.v1.projects.getAncestry', api: C, method: 'POST', path: '/v1/projects/{project}:getAncestry', permission: 'resourcemanager.projects.get', check: 'request', handler: crm.getAncestry },
+  { id: 'crm.v1.projects.getIamPolicy', api: C, method: 'POST', path: '/v1/projects/{project}:getIamPolicy', permission: 'resourcemanager.projects.getIamPolicy', check: 'request', handler: crm.getProjectIamPolicyV1 },
+
+  { id: 'iam.serviceAccounts.list', api: I, method: 'GET', path: '/v1/projects/{project}/serviceAccounts', permission: 'iam.serviceAccounts.list', check: 'request', listKey: 'accounts', handler: iam.listAccounts },
+  { id: 'iam.serviceAccounts.get', api: I, method: 'GET', path: '/v1/projects/{project}/serviceAccounts/{account}', permission: 'iam.serviceAccounts.get', check: 'request', handler: iam.getAccount },
+  { id: 'iam.serviceAccounts.getIamPolicy', api: I, method: 'POST', path: '/v1/projects/{project}/serviceAccounts/{account}:getIamPolicy', permission: 'iam.serviceAccounts.getIamPolicy', check: 'request', handler: iam.getAccountIamPolicy },
+  { id: 'iam.serviceAccountKeys.list', api: I, method: 'GET', path: '/v1/projects/{project}/serviceAccounts/{account}/keys', permission: 'iam.serviceAccountKeys.list', check: 'request', listKey: 'keys', handler: iam.listKeys },
+  { id: 'iam.roles.get', api: I, method: 'GET', path: '/v1/roles/{role}', permission: null, check: 'request', handler: iam.getPredefinedRole },
+  { id: 'iam.roles.list', api: I, method: 'GET', path: '/v1/roles', permission: null, check: 'request', listKey: 'roles', handler: iam.listRoles },
+  { id: 'iam.projects.roles.get', api: I, method: 'GET', path: '/v1/projects/{project}/roles/{role}', permission: 'iam.roles.get', check: 'request', handler: iam.getProjectRole },
+  { id: 'iam.projects.roles.list', api: I, method: 'GET', path: '/v1/projects/{project}/roles', permission: 'iam.roles.list', check: 'request', listKey: 'roles', handler: iam.listProjectRoles },
+  { id: 'iam.organizations.roles.get', api: I, method: 'GET', path: '/v1/organizations/{organization}/roles/{role}', permission: 'iam.roles.get', check: 'request', handler: iam.getOrganizationRole },
+  { id: 'iam.organizations.roles.list', api: I, method: 'GET', path: '/v1/organizations/{organization}/roles', permission: 'iam.roles.list', check: 'request', listKey: 'roles', handler: iam.listOrganizationRoles },
+];
+
+/** The permission table alone, for deriving what a scanner needs. */
+export const ROUTE_PERMISSIONS: readonly { id: string; api: ApiHost; method: string; path: string; permission: string | null; check: RouteSpec['check'] }[] = ROUTES.map(
+  ({ id, api, method, path, permission, check }) => ({ id, api, method, path, permission, check }),
+);
+
+interface Compiled {
+  spec: RouteSpec;
+  re: RegExp;
+  names: string[];
+}
+
+const COMPILED: Compiled[] = ROUTES.map((spec) => {
+  const names: string[] = [];
+  const src = spec.path
+    .split(/(\{[a-z]+\})/)
+    .map((part) => {
+      const m = /^\{([a-z]+)\}$/.exec(part);
+      if (m) {
+        names.push(m[1] ?? '');
+        return '([^/:]+)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return { spec, re: new RegExp(`^${src}$`), names };
+});
+
+export interface RouteMatch {
+  spec: RouteSpec;
+  params: Record<string, string>;
+}
+
+/** The route for a method and path; a path known under another method counts as unknown, as at Google. */
+export function matchRoute(method: string, pathname: string): RouteMatch | undefined {
+  for (const c of COMPILED) {
+    if (c.spec.method !== method) continue;
+    const m = c.re.exec(pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    c.names.forEach((n, i) => {
+      try {
+        params[n] = decodeURIComponent(m[i + 1] ?? '');
+      } catch {
+        ok = false;
+      }
+    });
+    if (ok) return { spec: c.spec, params };
+  }
+  return undefined;
+}
+
+/** The API a path belongs to, for logging requests that match no route. */
+export function apiForPath(pathname: string): string {
+  for (const c of COMPILED) if (c.re.test(pathname)) return c.spec.api;
+  if (pathname.startsWith('/v2/')) return R;
+  if (pathname.startsWith('/v3/')) return C;
+  return '';
+}
