@@ -201,6 +201,11 @@ export class InventoryIndex {
     return this.grantsOfMember(`serviceAccount:${email}`);
   }
 
+  /** Every grant in the service account's own policy (who may use it), sorted. */
+  grantsOnAccount(email: string): Grant[] {
+    return this.allGrants.filter((g) => g.place.kind === 'serviceAccount' && g.place.id.toLowerCase() === email.toLowerCase());
+  }
+
   /** Every grant at one place, sorted. */
   grantsAt(node: string): Grant[] {
     return this.allGrants.filter((g) => g.place.node === node);
