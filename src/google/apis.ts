@@ -1,0 +1,28 @@
+/** The three Google API families the collector talks to; each has its own pool, rate limit and stats. */
+export type ApiName = 'run' | 'iam' | 'crm';
+
+export const API_NAMES: readonly ApiName[] = ['run', 'iam', 'crm'];
+
+export const API_HOST: Record<ApiName, string> = {
+  run: 'run.googleapis.com',
+  iam: 'iam.googleapis.com',
+  crm: 'cloudresourcemanager.googleapis.com',
+};
+
+/** Requests per minute per API. Run's quota is per region and not published; IAM and CRM are from Google's quota pages. */
+export const DEFAULT_QPM: Record<ApiName, number> = { run: 1000, iam: 6000, crm: 600 };
+
+/** What a single call is about: used for pooling, stats and for turning a failure into a message that says what to do. */
+export interface CallContext {
+  api: ApiName;
+  /** API method as users see it in docs and audit logs, e.g. `services.list`. */
+  method: string;
+  /** The resource the call reads: `projects/p/locations/r`, `folders/1`, an SA email, a role name. */
+  resource: string;
+  /** The scanned project this call belongs to, when it belongs to one. */
+  project?: string;
+  /** The IAM permission the call needs, for the fix text when Google does not name it. */
+  permission: string;
+  /** Human wording of where the permission is needed, e.g. `project acme` or `folders/12`. */
+  target: string;
+}

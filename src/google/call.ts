@@ -1,0 +1,177 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { UserError } from '../errors.js';
+import { API_HOST, API_NAMES, DEFAULT_QPM, type ApiName, type CallContext } from './apis.js';
+import { AttemptTimeoutError, GoogleCallError, classify, isRetryable, type Failure } from './errors.js';
+import { RateLimiter, defaultSleep } from './rate-limit.js';
+
+export interface RetryOptions {
+  /** First backoff ceiling; doubles per retry (full jitter: the wait is uniform in [0, ceiling]). */
+  baseDelayMs: number;
+  /** Cap on the backoff ceiling. */
+  maxDelayMs: number;
+  /** A call gives up once the next wait would end past this many ms after its first attempt. */
+  deadlineMs: number;
+  /** One attempt that has not answered after this long is abandoned (and counts as a timeout). */
+  attemptTimeoutMs: number;
+  /** Never more than this many requests for one call, however short the waits. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = {
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  deadlineMs: 120_000,
+  attemptTimeoutMs: 60_000,
+  maxAttempts: 10,
+};
+
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface CallerOptions {
+  /** Parallel requests in flight per API. */
+  concurrency?: number;
+  qpm?: Partial<Record<ApiName, number>>;
+  retry?: Partial<RetryOptions>;
+  /** The origin every request goes to, when not Google's: named in the unreachable-endpoint error. */
+  endpoint?: string;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export interface ApiStats {
+  /** HTTP requests sent (every attempt). */
+  attempts: number;
+  /** Attempts that were repeats of a failed one. */
+  retries: number;
+  /** Calls that ended in an error after any retries. */
+  failures: number;
+}
+
+export type CallStats = Record<ApiName, ApiStats>;
+
+/** What the attempt function gets: a signal aborted when the attempt times out, and the timeout for clients that take one. */
+export interface Attempt {
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/**
+ * The one way every Google request is made: a per-API concurrency pool and rate limiter, a per-attempt timeout,
+ * and retries with truncated exponential backoff and full jitter (honouring Retry-After) until a per-call deadline.
+ * The clients' own retries are off, so one attempt here is one request on the wire.
+ */
+export class Caller {
+  readonly retry: RetryOptions;
+  private readonly pools: Record<ApiName, LimitFunction>;
+  private readonly limiters: Record<ApiName, RateLimiter>;
+  private readonly counters: CallStats;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly endpoint: string | undefined;
+  /** Set once any server answered: after that, a refused connection is a failure of one call, not a wrong endpoint. */
+  private answered = false;
+
+  constructor(opts: CallerOptions = {}) {
+    this.retry = { ...DEFAULT_RETRY, ...definedOnly(opts.retry ?? {}) };
+    const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new UserError('USAGE', `concurrency must be a whole number of at least 1, got ${concurrency}`);
+    }
+    this.random = opts.random ?? Math.random;
+    this.sleep = opts.sleep ?? defaultSleep;
+    this.now = opts.now ?? Date.now;
+    this.endpoint = opts.endpoint;
+    const qpm = { ...DEFAULT_QPM, ...definedOnly(opts.qpm ?? {}) };
+    const pools = {} as Record<ApiName, LimitFunction>;
+    const limiters = {} as Record<ApiName, RateLimiter>;
+    const counters = {} as CallStats;
+    for (const api of API_NAMES) {
+      const perMinute = qpm[api];
+      if (!(perMinute > 0)) throw new UserError('USAGE', `requests per minute for ${api} must be positive, got ${perMinute}`);
+      pools[api] = pLimit(concurrency);
+      limiters[api] = new RateLimiter(perMinute, this.now, this.sleep);
+      counters[api] = { attempts: 0, retries: 0, failures: 0 };
+    }
+    this.pools = pools;
+    this.limiters = limiters;
+    this.counters = counters;
+  }
+
+  stats(): CallStats {
+    const out = {} as CallStats;
+    for (const api of API_NAMES) out[api] = { ...this.counters[api] };
+    return out;
+  }
+
+  async call<T>(ctx: CallContext, attempt: (a: Attempt) => Promise<T>): Promise<T> {
+    const started = this.now();
+    const counter = this.counters[ctx.api];
+    for (let n = 1; ; n++) {
+      if (n > 1) counter.retries++;
+      let failure: Failure;
+      try {
+        const result = await this.pools[ctx.api](async () => {
+          await this.limiters[ctx.api].acquire();
+          counter.attempts++;
+          return this.withTimeout(attempt);
+        });
+        this.answered = true;
+        return result;
+      } catch (err) {
+        failure = classify(err, this.now());
+      }
+      if (failure.status !== 'NETWORK' && failure.status !== 'TIMEOUT') this.answered = true;
+      if (failure.status === 'NETWORK' && !this.answered && failure.networkCode && UNREACHABLE[failure.networkCode]) {
+        const origin = this.endpoint ?? `https://${API_HOST[ctx.api]}`;
+        throw new UserError('ENDPOINT', `cannot reach ${origin}: ${UNREACHABLE[failure.networkCode]}`);
+      }
+      const elapsed = this.now() - started;
+      if (isRetryable(failure)) {
+        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (n - 1));
+        const jitter = Math.floor(this.random() * ceiling);
+        const wait = Math.max(jitter, failure.retryAfterMs ?? 0);
+        if (n < this.retry.maxAttempts && elapsed + wait < this.retry.deadlineMs) {
+          await this.sleep(wait);
+          continue;
+        }
+      }
+      counter.failures++;
+      throw new GoogleCallError(ctx, failure, n, this.now() - started);
+    }
+  }
+
+  private withTimeout<T>(attempt: (a: Attempt) => Promise<T>): Promise<T> {
+    const timeoutMs = this.retry.attemptTimeoutMs;
+    const controller = new AbortController();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new AttemptTimeoutError(timeoutMs));
+        controller.abort();
+      }, timeoutMs);
+      attempt({ signal: controller.signal, timeoutMs }).then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(controller.signal.aborted ? new AttemptTimeoutError(timeoutMs) : e);
+        },
+      );
+    });
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
