@@ -1,0 +1,42 @@
+/**
+ * The report formats: one registry. Each formatter is a pure function of the Report (and options) that yields
+ * chunks, so a large report streams to a file or stdout.
+ */
+import type { Report } from '../model/finding.js';
+import { csv } from './csv.js';
+import { html } from './html.js';
+import { json } from './json.js';
+import { junit } from './junit.js';
+import { markdown } from './markdown.js';
+import type { Formatter, RenderOptions } from './options.js';
+import { sarif } from './sarif.js';
+import { table } from './table.js';
+
+export const formatters = { table, json, csv, sarif, markdown, html, junit } as const satisfies Record<string, Formatter>;
+export type Format = keyof typeof formatters;
+export const FORMATS = Object.keys(formatters) as Format[];
+
+/** File extension for each format (for default output names). */
+export const FORMAT_EXTENSIONS: Record<Format, string> = {
+  table: 'txt',
+  json: 'json',
+  csv: 'csv',
+  sarif: 'sarif',
+  markdown: 'md',
+  html: 'html',
+  junit: 'xml',
+};
+
+export function renderToString(format: Format, report: Report, opts: RenderOptions = {}): string {
+  let out = '';
+  for (const chunk of formatters[format](report, opts)) out += chunk;
+  return out;
+}
+
+export type { Formatter, RenderOptions, RuleMeta } from './options.js';
+export { REPORT_SCHEMA, validateReport } from './schema.js';
+export { diffReports, renderDiff, type DiffFormat, type FindingChange, type ReportDiff } from './diff.js';
+export { applyBaseline } from './baseline.js';
+export { summaryLine } from './summary.js';
+export { CSV_COLUMNS } from './csv.js';
+export { orderReport } from './json.js';

@@ -1,0 +1,86 @@
+import { SEVERITIES, type Finding, type Report, type Severity } from '../model/finding.js';
+import type { RenderOptions } from './options.js';
+import { wrapCommand } from './shell-wrap.js';
+import { summaryLine } from './summary.js';
+import { oneLine, truncate, wrap } from './text.js';
+import { workloadLabel } from './workload.js';
+
+const SGR: Record<Severity | 'bold' | 'dim', string> = {
+  critical: '1;97;41',
+  high: '1;31',
+  medium: '33',
+  low: '36',
+  info: '2',
+  bold: '1',
+  dim: '2',
+};
+const INDENT = '   ';
+const BADGE_WIDTH = 'CRITICAL'.length;
+
+/**
+ * The terminal view, grouped by severity. Every cloud string goes through oneLine(), so no escape sequence or
+ * control character from a label reaches the terminal; colour codes are only ours, and only with opts.color.
+ */
+export function* table(report: Report, opts: RenderOptions = {}): Iterable<string> {
+  const width = Math.max(40, Math.floor(opts.width ?? 100));
+  const paint = (style: keyof typeof SGR, text: string): string => (opts.color === true && text !== '' ? `\u001b[${SGR[style]}m${text}\u001b[0m` : text);
+  const para = (text: string): string => wrap(oneLine(text), width - INDENT.length).map((l) => INDENT + l).join('\n') + '\n';
+  const s = report.summary;
+
+  const scope = `${report.scope.kind} ${report.scope.ids.join(', ')}${report.scope.regions.length > 0 ? ` (${report.scope.regions.join(', ')})` : ''}`;
+  yield paint('bold', truncate(oneLine(`${report.tool.name} ${report.tool.version} · ${scope}`), width)) + '\n';
+  yield truncate(oneLine(`scanned ${s.projects} projects, ${s.services} services, ${s.revisions} revisions, ${s.jobs} jobs · ${report.finishedAt}`), width) + '\n';
+
+  const active = report.findings.filter((f) => !f.suppressed);
+  for (const sev of SEVERITIES) {
+    const group = active.filter((f) => f.severity === sev);
+    if (group.length === 0) continue;
+    const title = `${sev.toUpperCase()} (${group.length}) `;
+    yield '\n' + paint(sev, title) + paint('dim', '─'.repeat(Math.max(0, width - title.length))) + '\n';
+    for (const f of group) yield* entry(f);
+  }
+
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  if (suppressed.length > 0) {
+    const title = `SUPPRESSED (${suppressed.length}) `;
+    yield '\n' + paint('bold', title) + paint('dim', '─'.repeat(Math.max(0, width - title.length))) + '\n';
+    for (const f of suppressed) {
+      yield truncate(oneLine(`${f.severity.padEnd(BADGE_WIDTH)}  ${f.ruleId} · ${where(f)}`), width) + '\n';
+      const sup = f.suppression;
+      if (sup !== undefined) yield para(`until ${sup.expires}${sup.owner !== undefined ? ` (${sup.owner})` : ''}: ${sup.reason}`);
+    }
+  }
+
+  if (report.errors.length > 0) {
+    const title = `COULD NOT BE READ (${report.errors.length}) `;
+    yield '\n' + paint('bold', title) + paint('dim', '─'.repeat(Math.max(0, width - title.length))) + '\n';
+    for (const e of report.errors) {
+      yield truncate(oneLine(`${e.project ?? '-'} · ${e.api} · ${e.status}`), width) + '\n';
+      yield para(e.message);
+    }
+  }
+
+  yield '\n' + paint('bold', truncate(summaryLine(report), width)) + '\n';
+
+  function* entry(f: Finding): Iterable<string> {
+    const badge = paint(f.severity, f.severity.toUpperCase().padEnd(BADGE_WIDTH));
+    const tags = [f.new === true ? 'NEW' : '', f.suppression?.expired === true ? `suppression expired ${f.suppression.expires}` : '']
+      .filter((t) => t !== '')
+      .map((t) => `[${t}]`)
+      .join(' ');
+    const head = truncate(oneLine(`${f.ruleId} · ${where(f)}${tags !== '' ? ' ' + tags : ''}`), width - BADGE_WIDTH - 2);
+    yield `\n${badge}  ${head}\n`;
+    yield para(f.message);
+    yield para(`fix: ${f.remediation.summary}`);
+    const [first, ...rest] = f.remediation.commands;
+    if (first !== undefined) {
+      const lines = wrapCommand('$ ' + oneLine(first), width - INDENT.length, 4);
+      yield lines.map((l) => INDENT + paint('dim', l)).join('\n') + '\n';
+      if (rest.length > 0) yield INDENT + paint('dim', `(${rest.length} more ${rest.length === 1 ? 'command' : 'commands'} in --format markdown, html or json)`) + '\n';
+    }
+  }
+}
+
+function where(f: Finding): string {
+  return `${workloadLabel(f)} (${f.location}, ${f.project})`;
+}

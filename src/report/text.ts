@@ -1,0 +1,98 @@
+/**
+ * Cleaning strings that come from the cloud (labels, names, descriptions, conditions) before they reach a
+ * terminal or a one-line field. Anyone who can deploy a service controls them.
+ */
+
+// CSI (ESC [ … final), OSC (ESC ] … BEL or ST), DCS/PM/APC/SOS strings, the 8-bit CSI, then any other ESC pair.
+const ESCAPE_SEQUENCE =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
+// C0 (except tab/newline/CR, handled by callers), DEL, C1, and bidi controls that reorder what is shown.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Removes terminal escape sequences and control characters; keeps tab, LF and CR. */
+export function stripControls(s: string): string {
+  return s.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+}
+
+/** One line: controls removed, every line break and tab (including U+2028/2029) becomes one space. */
+export function oneLine(s: string): string {
+  return stripControls(s).replace(/\r\n|[\r\n\t\u2028\u2029\u0085]/g, ' ');
+}
+
+/** Columns a code point takes in a monospace terminal (East Asian wide and emoji count 2, combining marks 0). */
+export function charWidth(cp: number): number {
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0x2060 || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+/**
+ * Greedy word wrap to `width` columns. Words longer than a line are cut, so no line ever exceeds the width.
+ */
+export function wrap(text: string, width: number): string[] {
+  const max = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  let lineWidth = 0;
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    const w = displayWidth(word);
+    if (lineWidth > 0 && lineWidth + 1 + w <= max) {
+      line += ' ' + word;
+      lineWidth += 1 + w;
+      continue;
+    }
+    if (lineWidth > 0) lines.push(line);
+    line = '';
+    lineWidth = 0;
+    if (w <= max) {
+      line = word;
+      lineWidth = w;
+      continue;
+    }
+    for (const ch of word) {
+      const cw = charWidth(ch.codePointAt(0)!);
+      if (lineWidth + cw > max) {
+        lines.push(line);
+        line = '';
+        lineWidth = 0;
+      }
+      line += ch;
+      lineWidth += cw;
+    }
+  }
+  if (lineWidth > 0 || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Cuts to at most `width` columns, ending in an ellipsis when cut. */
+export function truncate(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return out + '…';
+}
