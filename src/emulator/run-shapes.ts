@@ -1,4 +1,4 @@
-import { addSeconds, digitsFor, lettersFor, runEtag, timestampFor, uuidFor } from './ids.js';
+import { addSeconds, hexOf, lettersFor, runEtag, timestampFor, uuidFor } from './ids.js';
 import { regionCode } from './regions.js';
 import type { Scenario, ScenarioJob, ScenarioProject, ScenarioRevision, ScenarioService } from './scenario.js';
 import { defaultComputeAccount } from './world.js';
@@ -59,7 +59,7 @@ function revisionCreateTime(project: ScenarioProject, svc: ScenarioService, rev:
 }
 
 function image(project: ScenarioProject, region: string, name: string): string {
-  return `${region}-docker.pkg.dev/${project.projectId}/containers/${name}@sha256:${digitsFor(8, project.projectId, name)}${lettersFor(6, name, 'img')}`;
+  return `${region}-docker.pkg.dev/${project.projectId}/containers/${name}@sha256:${hexOf(64, 'image', project.projectId, name)}`;
 }
 
 function containers(project: ScenarioProject, region: string, name: string, env: ScenarioService['env'], kind: 'service' | 'job'): Json[] {
