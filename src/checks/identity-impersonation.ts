@@ -71,7 +71,7 @@ export const identityImpersonationRule: RuleDefinition = {
     const members = [...new Set(principals.map((g) => g.member))];
     const shown = principals
       .slice(0, SHOWN)
-      .map((g) => `${g.member.startsWith('deleted:') ? `${g.member} (deleted principal)` : g.member} (${g.role} on ${placeText(g)})`);
+      .map((g) => `${g.member} (${g.member.startsWith('deleted:') ? 'a deleted principal; ' : ''}${g.role} on ${placeText(g)})`);
     const more = principals.length > SHOWN ? ` and ${principals.length - SHOWN} more` : '';
     const privileged = reasons.length > 0 ? ` The identity is privileged: ${reasons.join('; ')}.` : '';
     return [
