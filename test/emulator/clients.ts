@@ -61,7 +61,7 @@ export async function caught(p: Promise<unknown>): Promise<SeenError> {
     const err = e as { status?: number; code?: unknown; message: string; response?: { data?: SeenError['data']; headers?: Headers | Record<string, string> } };
     const h = err.response?.headers;
     const headers: Record<string, string> = {};
-    if (h instanceof Headers) h.forEach((v, k) => (headers[k] = v));
+    if (h && typeof (h as Headers).forEach === 'function') (h as Headers).forEach((v, k) => (headers[k] = v));
     else if (h) Object.assign(headers, h);
     return { status: err.status, code: err.code, message: err.message, data: err.response?.data, headers };
   }
