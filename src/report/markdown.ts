@@ -2,7 +2,7 @@ import { SEVERITIES, type Finding, type Report, type Severity } from '../model/f
 import { escapeHtml, escapeMarkdown, fenceFor } from './escape.js';
 import type { RenderOptions } from './options.js';
 import { countBySeverity, summaryLine } from './summary.js';
-import { stripControls } from './text.js';
+import { oneLine, stripControls } from './text.js';
 import { workloadLabel } from './workload.js';
 
 export const SEVERITY_ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -39,7 +39,7 @@ function* projectSection(project: string, findings: Finding[]): Iterable<string>
   yield '\n';
   for (const f of findings) {
     // Inside <summary> GitHub renders HTML, not Markdown: HTML escaping is what keeps it intact.
-    const summary = `${SEVERITY_ICON[f.severity]} ${escapeHtml(f.ruleId)} · ${escapeHtml(workloadLabel(f))}: how to fix`;
+    const summary = `${SEVERITY_ICON[f.severity]} ${escapeHtml(oneLine(f.ruleId))} · ${escapeHtml(oneLine(workloadLabel(f)))}: how to fix`;
     const parts = [`<details><summary>${summary}</summary>`, '', `**Fix:** ${escapeMarkdown(f.remediation.summary)}`];
     if (f.suppressed && f.suppression !== undefined) {
       const s = f.suppression;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { severityRank, type Finding, type Report } from '../model/finding.js';
 import type { RenderOptions, RuleMeta } from './options.js';
 import { SARIF_LEVEL, SECURITY_SEVERITY, worst } from './severity.js';
-import { oneLine } from './text.js';
+import { escapeMarkdown, fenceFor } from './escape.js';
+import { stripControls } from './text.js';
 import { workloadParts } from './workload.js';
 
 /** GitHub code scanning rejects a run with more results than this. */
@@ -53,17 +54,18 @@ function docOf(meta: RuleMeta | undefined): string | undefined {
 function ruleDescriptor(ruleId: string, findings: Finding[], meta: RuleMeta | undefined): Record<string, unknown> {
   const first = findings[0]!;
   const title = meta?.title ?? ruleId;
-  const summary = meta?.summary ?? first.remediation.summary;
-  const fix = meta === undefined ? [] : [`How to fix: ${first.remediation.summary}`];
-  const commands = first.remediation.commands.map(oneLine);
-  const doc = docOf(meta);
-  const fence = '`'.repeat(Math.max(3, ...commands.map((c) => (c.match(/`+/g) ?? []).reduce((n, r) => Math.max(n, r.length + 1), 0))));
+  const summary = meta?.summary ?? `Cloud Run identity check ${ruleId}.`;
+  const fixText = `How to fix (${first.resource}): ${first.remediation.summary}`;
+  const commands = first.remediation.commands;
+  const fence = fenceFor(commands.join('\n'));
+  // Rule title and summary are ours; the example comes from the cloud, so it is escaped.
   const generated = [
     `**${title}**`,
     '',
     summary,
-    ...(fix.length > 0 ? ['', ...fix] : []),
-    ...(commands.length > 0 ? ['', `Example (${first.resource}):`, '', fence + 'sh', ...commands, fence] : []),
+    '',
+    `How to fix (${escapeMarkdown(first.resource)}): ${escapeMarkdown(first.remediation.summary)}`,
+    ...(commands.length > 0 ? ['', fence + 'sh', ...commands.map(stripControls), fence] : []),
   ].join('\n');
   // The rule's own severity for GitHub is the worst one this run found for it, so alerts sort correctly.
   const severity = worst(findings.map((f) => f.severity)) ?? meta?.defaultSeverity ?? 'medium';
@@ -74,8 +76,8 @@ function ruleDescriptor(ruleId: string, findings: Finding[], meta: RuleMeta | un
     fullDescription: { text: summary },
     ...(meta?.helpUri !== undefined ? { helpUri: meta.helpUri } : {}),
     help: {
-      text: [title, summary, ...fix, ...(commands.length > 0 ? [`Example (${first.resource}):`, ...commands] : [])].join('\n'),
-      markdown: doc ?? generated,
+      text: [title, summary, fixText, ...commands].join('\n'),
+      markdown: docOf(meta) ?? generated,
     },
     defaultConfiguration: { level: SARIF_LEVEL[meta?.defaultSeverity ?? severity] },
     properties: {

@@ -9,7 +9,7 @@ let validator: ValidateFunction | undefined;
 
 /** Checks data against REPORT_SCHEMA; every problem as "<JSON pointer>: <what is wrong>". */
 export function validateReport(data: unknown): { valid: boolean; errors: string[] } {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(REPORT_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(REPORT_SCHEMA);
   if (validator(data)) return { valid: true, errors: [] };
   const errors = (validator.errors ?? []).map((e) => {
     const where = e.instancePath === '' ? '/' : e.instancePath;

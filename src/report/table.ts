@@ -2,7 +2,7 @@ import { SEVERITIES, type Finding, type Report, type Severity } from '../model/f
 import type { RenderOptions } from './options.js';
 import { wrapCommand } from './shell-wrap.js';
 import { summaryLine } from './summary.js';
-import { oneLine, truncate, wrap } from './text.js';
+import { displayWidth, oneLine, truncate, wrap } from './text.js';
 import { workloadLabel } from './workload.js';
 
 const SGR: Record<Severity | 'bold' | 'dim', string> = {
@@ -16,6 +16,9 @@ const SGR: Record<Severity | 'bold' | 'dim', string> = {
 };
 const INDENT = '   ';
 const BADGE_WIDTH = 'CRITICAL'.length;
+/** Long cloud strings (a 6,000-character description) would bury the rest; the full text is in the other formats. */
+const MAX_LINES = 8;
+const MORE = '(full text in --format markdown, html or json)';
 
 /**
  * The terminal view, grouped by severity. Every cloud string goes through oneLine(), so no escape sequence or
@@ -24,7 +27,11 @@ const BADGE_WIDTH = 'CRITICAL'.length;
 export function* table(report: Report, opts: RenderOptions = {}): Iterable<string> {
   const width = Math.max(40, Math.floor(opts.width ?? 100));
   const paint = (style: keyof typeof SGR, text: string): string => (opts.color === true && text !== '' ? `\u001b[${SGR[style]}m${text}\u001b[0m` : text);
-  const para = (text: string): string => wrap(oneLine(text), width - INDENT.length).map((l) => INDENT + l).join('\n') + '\n';
+  const para = (text: string): string => {
+    const lines = wrap(oneLine(text), width - INDENT.length);
+    if (lines.length > MAX_LINES) lines.splice(MAX_LINES - 2, Infinity, truncate(lines[MAX_LINES - 2]! + ' …', width - INDENT.length), MORE);
+    return lines.map((l) => INDENT + l).join('\n') + '\n';
+  };
   const s = report.summary;
 
   const scope = `${report.scope.kind} ${report.scope.ids.join(', ')}${report.scope.regions.length > 0 ? ` (${report.scope.regions.join(', ')})` : ''}`;
@@ -60,22 +67,22 @@ export function* table(report: Report, opts: RenderOptions = {}): Iterable<strin
     }
   }
 
-  yield '\n' + paint('bold', truncate(summaryLine(report), width)) + '\n';
+  yield '\n' + wrap(summaryLine(report), width).map((l) => paint('bold', l)).join('\n') + '\n';
 
   function* entry(f: Finding): Iterable<string> {
     const badge = paint(f.severity, f.severity.toUpperCase().padEnd(BADGE_WIDTH));
-    const tags = [f.new === true ? 'NEW' : '', f.suppression?.expired === true ? `suppression expired ${f.suppression.expires}` : '']
-      .filter((t) => t !== '')
-      .map((t) => `[${t}]`)
-      .join(' ');
-    const head = truncate(oneLine(`${f.ruleId} · ${where(f)}${tags !== '' ? ' ' + tags : ''}`), width - BADGE_WIDTH - 2);
+    const head = truncate(oneLine(`${f.ruleId} · ${where(f)}${f.new === true ? ' [NEW]' : ''}`), width - BADGE_WIDTH - 2);
     yield `\n${badge}  ${head}\n`;
     yield para(f.message);
+    if (f.suppression?.expired === true) yield para(`suppression expired ${f.suppression.expires}: ${f.suppression.reason}`);
     yield para(`fix: ${f.remediation.summary}`);
     const [first, ...rest] = f.remediation.commands;
     if (first !== undefined) {
       const lines = wrapCommand('$ ' + oneLine(first), width - INDENT.length, 4);
-      yield lines.map((l) => INDENT + paint('dim', l)).join('\n') + '\n';
+      // Commands are only wrapped between words (so they stay copyable); one that cannot fit is cut instead.
+      const fits = lines.length <= MAX_LINES && lines.every((l) => displayWidth(l) <= width - INDENT.length);
+      const shown = fits ? lines : [truncate('$ ' + oneLine(first), width - INDENT.length), MORE];
+      yield shown.map((l) => INDENT + paint('dim', l)).join('\n') + '\n';
       if (rest.length > 0) yield INDENT + paint('dim', `(${rest.length} more ${rest.length === 1 ? 'command' : 'commands'} in --format markdown, html or json)`) + '\n';
     }
   }

@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest';
+import { REPORT_SCHEMA, orderReport, renderToString, validateReport } from '../../src/report/index.js';
+import { ERROR_KEYS, FINDING_KEYS, REMEDIATION_KEYS, REPORT_KEYS, SUMMARY_KEYS, SUPPRESSION_KEYS, json } from '../../src/report/json.js';
+import type { Finding, Report } from '../../src/model/finding.js';
+import { demoReport } from '../fixtures/reports/demo.js';
+import { hostileReport } from '../fixtures/reports/hostile.js';
+
+type Schema = { properties: Record<string, unknown>; required?: string[]; definitions: Record<string, Schema> } & Record<string, unknown>;
+const schema = REPORT_SCHEMA as Schema;
+
+/** A finding whose keys were written in reverse order, as a careless producer might. */
+function reversed(f: Finding): Finding {
+  const remediation = Object.fromEntries(Object.entries(f.remediation).reverse()) as Finding['remediation'];
+  return Object.fromEntries(Object.entries({ ...f, remediation }).reverse()) as Finding;
+}
+
+describe('json', () => {
+  test('is the report with keys in model order, 2-space indent, one trailing newline', () => {
+    const text = renderToString('json', demoReport);
+    expect(text).toBe(JSON.stringify(orderReport(demoReport), null, 2) + '\n');
+    expect(JSON.parse(text)).toEqual(demoReport);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual([...REPORT_KEYS]);
+  });
+
+  test('puts keys in the fixed order whatever order the producer used', () => {
+    const shuffled: Report = { ...demoReport, findings: demoReport.findings.map(reversed) };
+    const parsed = JSON.parse(renderToString('json', shuffled)) as Report;
+    const withSuppression = parsed.findings.find((f) => f.suppression !== undefined)!;
+    expect(Object.keys(withSuppression)).toEqual(FINDING_KEYS.filter((k) => k !== 'new'));
+    expect(Object.keys(withSuppression.suppression!)).toEqual([...SUPPRESSION_KEYS]);
+    expect(Object.keys(parsed.findings[0]!.remediation)).toEqual([...REMEDIATION_KEYS]);
+    expect(Object.keys(parsed.summary)).toEqual([...SUMMARY_KEYS]);
+    expect(Object.keys(parsed.summary.bySeverity)).toEqual(['critical', 'high', 'medium', 'low', 'info']);
+    expect(renderToString('json', shuffled)).toBe(renderToString('json', demoReport));
+  });
+
+  test('streams one chunk per finding', () => {
+    const chunks = [...json(demoReport, {})];
+    expect(chunks.length).toBe(demoReport.findings.length + 3);
+    const empty = { ...demoReport, findings: [], errors: [] };
+    expect(renderToString('json', empty)).toBe(JSON.stringify(orderReport(empty), null, 2) + '\n');
+  });
+
+  test('every report written in these tests validates against the schema', () => {
+    for (const r of [demoReport, hostileReport, { ...demoReport, findings: demoReport.findings.map((f, i) => ({ ...f, new: i % 2 === 0 })) }]) {
+      const v = validateReport(JSON.parse(renderToString('json', r)));
+      expect(v.errors).toEqual([]);
+      expect(v.valid).toBe(true);
+    }
+  });
+});
+
+describe('report schema', () => {
+  test('lists exactly the model keys, in model order', () => {
+    expect(Object.keys(schema.properties)).toEqual([...REPORT_KEYS]);
+    expect(Object.keys(schema.definitions['finding']!.properties)).toEqual([...FINDING_KEYS]);
+    expect(schema.definitions['finding']!.required).toEqual(FINDING_KEYS.filter((k) => k !== 'suppression' && k !== 'new'));
+    expect(Object.keys((schema.definitions['finding']!.properties['remediation'] as Schema).properties)).toEqual([...REMEDIATION_KEYS]);
+    expect(Object.keys((schema.definitions['finding']!.properties['suppression'] as Schema).properties)).toEqual([...SUPPRESSION_KEYS]);
+    expect(Object.keys(schema.definitions['error']!.properties)).toEqual([...ERROR_KEYS]);
+    expect(Object.keys((schema.properties['summary'] as Schema).properties)).toEqual([...SUMMARY_KEYS]);
+  });
+
+  test('rejects what the model forbids, naming each problem', () => {
+    const bad = JSON.parse(renderToString('json', demoReport)) as Record<string, unknown> & { findings: Record<string, unknown>[] };
+    bad['extra'] = true;
+    bad.findings[0]!['severity'] = 'urgent';
+    bad.findings[1]!['resourceType'] = 'function';
+    delete bad.findings[2]!['id'];
+    bad.findings[3]!['new'] = 'yes';
+    bad['startedAt'] = 'yesterday';
+    expect(validateReport(bad)).toEqual({
+      valid: false,
+      errors: [
+        '/: must NOT have additional properties (extra)',
+        '/startedAt: must match pattern "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"',
+        '/findings/0/severity: must be equal to one of the allowed values (critical, high, medium, low, info)',
+        '/findings/1/resourceType: must be equal to one of the allowed values (service, revision, job)',
+        "/findings/2: must have required property 'id'",
+        '/findings/3/new: must be boolean',
+      ],
+    });
+    expect(validateReport(null)).toEqual({ valid: false, errors: ['/: must be object'] });
+  });
+});
