@@ -202,18 +202,32 @@ function testAnswer(granted: string[]): Json {
   return granted.length > 0 ? { permissions: granted } : {};
 }
 
+/** testIamPermissions needs no permission: it only requires that the resource exists. */
+function existing(ctx: RequestContext, kind: 'projects' | 'folders' | 'organizations', id: string): ScenarioProject | undefined {
+  const resource = `${FULL}${kind}/${id}`;
+  if (kind === 'projects') {
+    const p = ctx.world.project(id);
+    if (!p) throw permissionDenied('resourcemanager.projects.get', resource, ctx.api);
+    ensureEnabled(ctx, p);
+    return p;
+  }
+  const known = kind === 'folders' ? ctx.world.folder(id) !== undefined : ctx.world.isOrganization(id);
+  if (!known) throw permissionDenied(`resourcemanager.${kind}.get`, resource, ctx.api);
+  return undefined;
+}
+
 export function testProjectPermissions(ctx: RequestContext): Json {
-  const p = visibleProject(ctx, param(ctx, 'project'), 'resourcemanager.projects.get');
+  const p = existing(ctx, 'projects', param(ctx, 'project'));
   return testAnswer(requestedPermissions(ctx).filter((perm) => ctx.world.granted(perm, p)));
 }
 
 export function testFolderPermissions(ctx: RequestContext): Json {
-  knownFolder(ctx, param(ctx, 'folder'));
+  existing(ctx, 'folders', param(ctx, 'folder'));
   return testAnswer(requestedPermissions(ctx).filter((perm) => ctx.world.granted(perm)));
 }
 
 export function testOrganizationPermissions(ctx: RequestContext): Json {
-  knownOrganization(ctx, param(ctx, 'organization'));
+  existing(ctx, 'organizations', param(ctx, 'organization'));
   return testAnswer(requestedPermissions(ctx).filter((perm) => ctx.world.granted(perm)));
 }
 
