@@ -145,7 +145,8 @@ export function revisionNote(w: Workload): string {
   if (w.kind !== 'revision' || !w.revision || !w.service) return '';
   const parts: string[] = [];
   if (w.revision.trafficPercent > 0) parts.push(`serves ${w.revision.trafficPercent}% of traffic`);
-  if (w.revision.tags.length > 0) parts.push(`is reachable through tag${w.revision.tags.length === 1 ? '' : 's'} ${w.revision.tags.join(', ')}`);
+  const tags = [...w.revision.tags].sort();
+  if (tags.length > 0) parts.push(`is reachable through tag${tags.length === 1 ? '' : 's'} ${tags.join(', ')}`);
   if (parts.length === 0) parts.push('serves no traffic');
   return ` (the service itself now runs as ${w.service.serviceAccount}; this revision ${parts.join(' and ')})`;
 }

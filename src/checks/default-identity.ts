@@ -35,7 +35,7 @@ export const defaultIdentityRule: RuleDefinition = {
     };
     if (w.revision) {
       evidence.trafficPercent = w.revision.trafficPercent;
-      evidence.tags = w.revision.tags;
+      evidence.tags = [...w.revision.tags].sort();
       evidence.serviceIdentity = w.service?.serviceAccount;
     }
 

@@ -156,12 +156,13 @@ export function retireRevisionCommands(w: Workload): string[] {
       ].join(' '),
     );
   }
-  for (const tag of w.revision?.tags ?? []) {
+  const tags = [...(w.revision?.tags ?? [])].sort();
+  if (tags.length > 0) {
     out.push(
       [
         'gcloud run services update-traffic',
         shellQuote(service),
-        flag('remove-tags', tag),
+        flag('remove-tags', tags.join(',')),
         flag('region', w.region),
         flag('project', w.project.projectId),
       ].join(' '),
