@@ -24,7 +24,7 @@ interface Problem {
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 function validate(): ReturnType<Ajv['compile']> {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(SCENARIO_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(SCENARIO_SCHEMA);
   return validator;
 }
 
