@@ -53,7 +53,8 @@ export function diffReports(oldR: { findings: Finding[] }, newR: { findings: Fin
 const line = (f: Finding): string => oneLine(`[${f.severity}] ${f.ruleId} · ${workloadLabel(f)} (${f.location}, ${f.project}): ${f.message}`);
 
 function changeSummary(c: FindingChange): string {
-  const parts = c.fields.map((k) => {
+  const fields = c.fields.includes('suppressed') ? c.fields.filter((k) => k !== 'suppression') : c.fields;
+  const parts = fields.map((k) => {
     if (k === 'severity') return `severity ${c.before.severity} → ${c.after.severity}`;
     if (k === 'suppressed') return c.after.suppressed ? 'now suppressed' : 'no longer suppressed';
     return k;
