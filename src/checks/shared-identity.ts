@@ -13,7 +13,7 @@ export const sharedIdentityRule: RuleDefinition = {
   appliesTo: ['service', 'job'],
   check(w, ctx) {
     if (looksLikeDefaultIdentity(w.identity)) return [];
-    const others = ctx.index.workloads.filter(
+    const others = ctx.index.workloadsRunningAs(w.identity).filter(
       (o) => o.kind !== 'revision' && o.resource !== w.resource && sameEmail(o.identity, w.identity),
     );
     if (others.length === 0) return [];

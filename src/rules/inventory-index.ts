@@ -78,6 +78,8 @@ export class InventoryIndex {
   private readonly parents = new Map<string, string>();
   private readonly grantsByMember = new Map<string, Grant[]>();
   private readonly allGrants: Grant[] = [];
+  private readonly grantsByNode = new Map<string, Grant[]>();
+  private readonly workloadsByIdentity = new Map<string, Workload[]>();
 
   constructor(inv: Inventory) {
     this.inventory = inv;
@@ -117,7 +119,18 @@ export class InventoryIndex {
     }
     this.allGrants.sort(compareGrants);
     for (const list of this.grantsByMember.values()) list.sort(compareGrants);
+    for (const g of this.allGrants) {
+      let list = this.grantsByNode.get(g.place.node);
+      if (!list) this.grantsByNode.set(g.place.node, (list = []));
+      list.push(g);
+    }
     this.workloads = workloadsOf(inv);
+    for (const w of this.workloads) {
+      const key = w.identity.toLowerCase();
+      let list = this.workloadsByIdentity.get(key);
+      if (!list) this.workloadsByIdentity.set(key, (list = []));
+      list.push(w);
+    }
   }
 
   private addPolicy(place: Omit<Place, 'policy'>, policy: Policy | null): void {
@@ -203,12 +216,19 @@ export class InventoryIndex {
 
   /** Every grant in the service account's own policy (who may use it), sorted. */
   grantsOnAccount(email: string): Grant[] {
-    return this.allGrants.filter((g) => g.place.kind === 'serviceAccount' && g.place.id.toLowerCase() === email.toLowerCase());
+    const sa = this.account(email);
+    const home = sa?.projectId ?? projectOfServiceAccountEmail(email) ?? '-';
+    return this.grantsAt(`projects/${home}/serviceAccounts/${sa?.email ?? email}`);
   }
 
   /** Every grant at one place, sorted. */
   grantsAt(node: string): Grant[] {
-    return this.allGrants.filter((g) => g.place.node === node);
+    return [...(this.grantsByNode.get(node) ?? [])];
+  }
+
+  /** Workloads (services, jobs and differing revisions) running as the email, sorted by resource. */
+  workloadsRunningAs(email: string): readonly Workload[] {
+    return this.workloadsByIdentity.get(email.toLowerCase()) ?? [];
   }
 
   permissionsOf(role: string): RolePermissions {
