@@ -26,7 +26,7 @@ export interface Failure {
 }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-const RETRY_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'SOCKET_HANG_UP']);
+const RETRY_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'SOCKET_HANG_UP', 'PREMATURE_CLOSE']);
 
 export function isRetryable(f: Failure): boolean {
   if (typeof f.status === 'number') return RETRY_STATUSES.has(f.status);
@@ -188,8 +188,7 @@ function isPrematureClose(err: unknown): boolean {
   for (let depth = 0; depth < 6 && isRec(cur); depth++) {
     const code = str(cur['code']) ?? '';
     const msg = str(cur['message']) ?? '';
-    if (code === 'ERR_STREAM_PREMATURE_CLOSE' || /premature close|invalid-json|unexpected end of json/i.test(msg)) return true;
-    if (cur['type'] === 'invalid-json') return true;
+    if (code === 'ERR_STREAM_PREMATURE_CLOSE' || /premature close/i.test(msg)) return true;
     cur = cur['cause'];
   }
   return false;
@@ -256,8 +255,10 @@ export function classify(err: unknown, now: number = Date.now()): Failure {
     if (retryAfterMs !== undefined) f.retryAfterMs = retryAfterMs;
     return f;
   }
+  // The connection died before the body was complete: a reset, worth another attempt (a body that arrives
+  // complete but cut short is caught later, as BAD_RESPONSE, when it fails to parse).
   if (isPrematureClose(err)) {
-    return { status: 'BAD_RESPONSE', metadata: {}, detail: 'the response ended early (truncated)' };
+    return { status: 'NETWORK', metadata: {}, detail: 'connection closed mid-response', networkCode: 'PREMATURE_CLOSE' };
   }
   const networkCode = networkCodeOf(err);
   if (networkCode !== undefined) {

@@ -140,8 +140,9 @@ describe('classification and fix text', () => {
   test('timeouts, bad bodies and redirects have their own statuses', () => {
     expect(classify(new AttemptTimeoutError(50)).status).toBe('TIMEOUT');
     expect(classify(new BadResponseError('services.list: not JSON')).status).toBe('BAD_RESPONSE');
-    const premature = Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-    expect(classify(premature).status).toBe('BAD_RESPONSE');
+    const premature = Object.assign(new Error('Invalid response body: Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    expect(classify(premature)).toMatchObject({ status: 'NETWORK', networkCode: 'PREMATURE_CLOSE' });
+    expect(isRetryable(classify(premature))).toBe(true);
     const redirect = gapiError(302, '', { location: 'https://elsewhere.example/v2/x?y=1' });
     const f = classify(redirect);
     expect(f).toMatchObject({ status: 'REDIRECT', location: 'https://elsewhere.example' });
