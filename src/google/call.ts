@@ -135,6 +135,11 @@ export class Caller {
         const origin = this.endpoint ?? `https://${API_HOST[ctx.api]}`;
         throw new UserError('ENDPOINT', `cannot reach ${origin}: ${UNREACHABLE[failure.networkCode]}`);
       }
+      if (failure.status === 401) {
+        // Every later call would be refused the same way: this is about the credentials, not one resource.
+        counter.failures++;
+        throw new UserError('CREDENTIALS', new GoogleCallError(ctx, failure, n, this.now() - started).message);
+      }
       const elapsed = this.now() - started;
       if (isRetryable(failure)) {
         const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (n - 1));
