@@ -21,7 +21,8 @@ h2 { font-size: 17px; margin: 28px 0 8px; }
 .filters .check { flex-direction: row; align-items: center; gap: 6px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-th { background: var(--soft); position: sticky; top: 0; }
+th { background: var(--soft); position: sticky; top: 0; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th button:focus-visible, .toggle:focus-visible { outline: 2px solid var(--low); }
 th[aria-sort=ascending] button::after { content: " \\25B2"; }
@@ -173,7 +174,8 @@ export const HTML_SCRIPT = `
   function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
   function show(v) { return typeof v === 'string' ? v : JSON.stringify(v); }
 
-  // Objects anywhere in the evidence that name a role: each becomes a grant under that role.
+  // Objects anywhere inside the evidence that name a role: each becomes a grant under that role. The evidence
+  // object itself is skipped: a top-level role names what the finding is about, not a place of grant.
   function grants(evidence) {
     var roles = [];
     var byRole = {};
@@ -185,7 +187,8 @@ export const HTML_SCRIPT = `
         byRole[v.role].push(v);
       }
       Object.keys(v).forEach(function (k) { if (k !== 'role') walk(v[k]); });
-    })(evidence);
+    })(isObject(evidence) ? Object.keys(evidence).map(function (k) { return evidence[k]; }) : evidence);
+    if (roles.length === 0 && isObject(evidence) && typeof evidence.role === 'string') return [{ role: evidence.role, grants: [] }];
     return roles.map(function (r) { return { role: r, grants: byRole[r] }; });
   }
 
@@ -221,6 +224,7 @@ export const HTML_SCRIPT = `
     roles.forEach(function (r) {
       var li = treeItem('role', r.role);
       rl.appendChild(li);
+      if (r.grants.length === 0) return;
       var gl = el('ul');
       li.appendChild(gl);
       r.grants.forEach(function (g) { gl.appendChild(treeItem('granted', grantLabel(g))); });
@@ -265,7 +269,7 @@ export const HTML_SCRIPT = `
     toggle.setAttribute('aria-label', 'details');
     t.appendChild(toggle);
     tr.appendChild(t);
-    var sev = el('td');
+    var sev = el('td', 'nowrap');
     sev.appendChild(el('span', 'sev sev-' + f.severity, f.severity));
     tr.appendChild(sev);
     var rule = el('td', '', f.ruleId);
@@ -273,7 +277,7 @@ export const HTML_SCRIPT = `
     if (f.suppressed) rule.appendChild(el('span', 'tag', 'suppressed'));
     else if (f.suppression && f.suppression.expired) rule.appendChild(el('span', 'tag', 'suppression expired'));
     tr.appendChild(rule);
-    tr.appendChild(el('td', '', f.project));
+    tr.appendChild(el('td', 'nowrap', f.project));
     tr.appendChild(el('td', '', x.workload + ' (' + f.location + ')'));
     tr.appendChild(el('td', '', f.serviceAccount));
     tr.appendChild(el('td', '', f.message));

@@ -1,0 +1,213 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { renderToString } from '../../src/report/index.js';
+import { summaryLine } from '../../src/report/summary.js';
+import type { Report } from '../../src/model/finding.js';
+import { demoReport } from '../fixtures/reports/demo.js';
+import { XSS_SCRIPT, hostileReport } from '../fixtures/reports/hostile.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Skipped only on a developer machine without Chromium; in CI a missing browser must fail the run.
+const skip = !existsSync(CHROMIUM) && !process.env['CI'];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// Nothing listens there: if interception ever failed, the request would go nowhere beyond this machine.
+const PAGE_URL = 'http://127.0.0.1:9/report.html';
+
+interface Loaded {
+  page: Page;
+  requests: string[];
+  problems: string[];
+}
+
+describe.skipIf(skip)('html report in Chromium', () => {
+  let context: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'cra-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: 'http://127.0.0.1:9' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function load(report: Report, init?: string): Promise<Loaded> {
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const html = renderToString('html', report);
+    await page.route('**/*', async (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      if (url === PAGE_URL) await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+      else await route.abort();
+    });
+    if (init !== undefined) await page.addInitScript(init);
+    await page.goto(PAGE_URL);
+    await page.waitForSelector('#findings-body tr');
+    return { page, requests, problems };
+  }
+
+  const ids = (page: Page): Promise<string[]> => page.$$eval('#findings-body tr.finding', (rows) => rows.map((r) => r.getAttribute('data-id') ?? ''));
+  const idsOf = (pred: (f: Report['findings'][number]) => boolean): string[] => demoReport.findings.filter(pred).map((f) => f.id);
+
+  test('renders every finding, the chart, the summary and the errors, with no request and no console error', async () => {
+    const { page, requests, problems } = await load(demoReport);
+    expect(await ids(page)).toEqual(demoReport.findings.map((f) => f.id));
+    expect(await page.textContent('#shown-count')).toBe('Showing 14 of 14 findings');
+    expect(await page.textContent('#summary-line')).toBe(summaryLine(demoReport));
+    expect(await page.$$eval('svg.chart rect', (r) => r.map((x) => x.getAttribute('width')))).toEqual(['144', '288', '360', '72', '72']);
+    expect(await page.$$eval('#errors tbody tr', (r) => r.length)).toBe(3);
+    expect(await page.$$eval('#f-rule option', (o) => o.map((x) => x.textContent))).toEqual([
+      'all rules',
+      'cross-project-identity',
+      'default-identity',
+      'identity-impersonation',
+      'primitive-role',
+      'privilege-escalation',
+      'public-privileged-service',
+      'role-denied',
+      'role-not-allowed',
+      'shared-identity',
+      'user-managed-key',
+    ]);
+    expect(requests).toEqual([PAGE_URL]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('filters by severity, rule, project, identity, text and suppression', async () => {
+    const { page, problems } = await load(demoReport);
+    await page.selectOption('#f-severity', 'high');
+    expect(await ids(page)).toEqual(idsOf((f) => f.severity === 'high'));
+    expect(await page.textContent('#shown-count')).toBe('Showing 5 of 14 findings');
+    await page.uncheck('#f-suppressed');
+    expect(await ids(page)).toEqual(idsOf((f) => f.severity === 'high' && !f.suppressed));
+    await page.check('#f-suppressed');
+    await page.selectOption('#f-severity', '');
+    await page.selectOption('#f-rule', 'shared-identity');
+    expect(await ids(page)).toEqual(idsOf((f) => f.ruleId === 'shared-identity'));
+    await page.selectOption('#f-rule', '');
+    await page.selectOption('#f-project', 'acme-dev');
+    expect(await ids(page)).toEqual(idsOf((f) => f.project === 'acme-dev'));
+    await page.selectOption('#f-identity', '234567890123-compute@developer.gserviceaccount.com');
+    expect((await ids(page)).length).toBe(2);
+    await page.selectOption('#f-project', '');
+    await page.selectOption('#f-identity', '');
+    await page.fill('#f-search', 'INVOICE-batch');
+    expect(await ids(page)).toEqual(idsOf((f) => f.ruleId === 'shared-identity'));
+    await page.fill('#f-search', 'no such thing');
+    expect(await ids(page)).toEqual([]);
+    expect(await page.textContent('#findings-body')).toBe('No findings match the filters.');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('sorts by a column, then reverses, keeping the original order between equals', async () => {
+    const { page, problems } = await load(demoReport);
+    const workloadOrder = (dir: 1 | -1): string[] =>
+      demoReport.findings
+        .map((f, i) => ({ f, i, key: f.resource.replace(/^projects\/[^/]+\/locations\/[^/]+\/(services|jobs)\//, '') }))
+        .map((x) => ({ ...x, key: `${x.f.resourceType} ${x.key.includes('/revisions/') ? x.key.split('/revisions/')[1] + ' of ' + x.key.split('/revisions/')[0] : x.key}` }))
+        .sort((a, b) => (a.key < b.key ? -dir : a.key > b.key ? dir : a.i - b.i))
+        .map((x) => x.f.id);
+    await page.click('th[data-sort=workload] button');
+    expect(await ids(page)).toEqual(workloadOrder(1));
+    expect(await page.getAttribute('th[data-sort=workload]', 'aria-sort')).toBe('ascending');
+    await page.click('th[data-sort=workload] button');
+    expect(await ids(page)).toEqual(workloadOrder(-1));
+    expect(await page.getAttribute('th[data-sort=workload]', 'aria-sort')).toBe('descending');
+    // Severity ascending means worst first; descending puts info first, then low, …
+    await page.click('th[data-sort=severity] button');
+    await page.click('th[data-sort=severity] button');
+    const f = demoReport.findings;
+    expect(await ids(page)).toEqual([f[13]!, f[12]!, f[7]!, f[8]!, f[9]!, f[10]!, f[11]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[0]!, f[1]!].map((x) => x.id));
+    // The first rows by project, exactly.
+    await page.click('th[data-sort=project] button');
+    expect((await ids(page)).slice(0, 5)).toEqual([f[7]!.id, f[13]!.id, f[2]!.id, f[6]!.id, f[11]!.id]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('a finding opens to workload → identity → roles → where granted, and its commands copy', async () => {
+    const { page, problems } = await load(demoReport);
+    const owner = demoReport.findings[0]!;
+    await page.click(`tr[data-id="${owner.id}"]`);
+    const tree = await page.$$eval('.detail .tree li', (items) => items.map((li) => (li.firstElementChild?.textContent ?? '') + ' ' + (li.children[1]?.textContent ?? '')));
+    expect(tree).toEqual([
+      'workload service checkout (us-central1, acme-prod)',
+      'identity checkout-sa@acme-prod.iam.gserviceaccount.com',
+      'role roles/owner',
+      'granted on folders/2000 (prod)',
+    ]);
+    await page.click('.detail .copy');
+    await page.waitForFunction(() => document.querySelector('.detail .copy')?.textContent === 'Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(owner.remediation.commands.join('\n'));
+
+    const escalation = demoReport.findings[5]!;
+    await page.click(`tr[data-id="${escalation.id}"]`);
+    const second = await page.$$eval('.detail-row', (rows) => [...rows[1]!.querySelectorAll('.tree li')].map((li) => li.children[1]?.textContent ?? ''));
+    expect(second).toEqual([
+      'service billing (europe-west1, acme-prod)',
+      'billing-sa@acme-prod.iam.gserviceaccount.com',
+      'roles/iam.serviceAccountUser',
+      'on projects/acme-prod (acme-prod) · permission: iam.serviceAccounts.actAs',
+      'roles/iam.serviceAccountTokenCreator',
+      'on projects/acme-prod (acme-prod) · permission: iam.serviceAccounts.getAccessToken · if business hours: request.time.getHours("Europe/Berlin") < 18',
+    ]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('copy falls back to a selected textarea when the Clipboard API is missing', async () => {
+    const init = `Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+      document.addEventListener('copy', (e) => { window.__copied = e.target && e.target.value; }, true);`;
+    const { page, problems } = await load(demoReport, init);
+    const f = demoReport.findings[12]!;
+    await page.click(`tr[data-id="${f.id}"]`);
+    await page.click('.detail .copy');
+    expect(await page.textContent('.detail .copy')).toBe('Copied');
+    expect(await page.evaluate(() => (window as unknown as { __copied?: string }).__copied)).toBe(f.remediation.commands.join('\n'));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('hostile labels are shown as text and never run', async () => {
+    const { page, requests, problems } = await load(hostileReport);
+    // Open every finding so every string is in the DOM.
+    for (const id of await ids(page)) await page.click(`tr[data-id="${id}"]`);
+    expect(await page.$$eval('.detail-row', (r) => r.length)).toBe(hostileReport.findings.length);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$$eval('#findings-body script, #findings-body img, #findings-body svg, #errors script, #errors img', (e) => e.length)).toBe(0);
+    expect(await page.textContent(`tr[data-id="${hostileReport.findings[0]!.id}"] td:nth-child(5)`)).toBe(`service ${XSS_SCRIPT} (+europe-west1)`);
+    expect(await page.textContent('#errors tbody td')).toBe(XSS_SCRIPT);
+    expect(await page.title()).toBe(`Cloud Run identity audit · projects acme-prod, ${XSS_SCRIPT}`);
+    const report = await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!) as unknown);
+    expect(report).toEqual(JSON.parse(renderToString('json', hostileReport)));
+    expect(requests).toEqual([PAGE_URL]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('the JUnit XML of the hostile report parses in the browser XML parser', async () => {
+    const page = await context.newPage();
+    const xml = renderToString('junit', hostileReport);
+    const result = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      return { error: doc.getElementsByTagName('parsererror').length, cases: doc.getElementsByTagName('testcase').length };
+    }, xml);
+    // One testcase per finding (no two share rule and workload) and one for the collection error.
+    expect(result).toEqual({ error: 0, cases: hostileReport.findings.length + 1 });
+    await page.close();
+  });
+});
