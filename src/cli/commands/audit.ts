@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import type { Inventory } from '../../model/inventory.js';
-import { collectInventory } from '../../collect/index.js';
+import { collectInventory } from '../../collect/collect.js';
 import { readSnapshot } from '../../model/snapshot.js';
 import { defaultRules, loadRulesFile } from '../../rules/load.js';
 import { auditInventory } from '../../audit/pipeline.js';

@@ -1,4 +1,4 @@
-import { collectInventory } from '../../collect/index.js';
+import { collectInventory } from '../../collect/collect.js';
 import { writeSnapshot } from '../../model/snapshot.js';
 import { EXIT } from '../exit-codes.js';
 import { scopeFromFlags, type ScopeFlags } from '../scope.js';

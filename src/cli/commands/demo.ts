@@ -1,6 +1,6 @@
 import { startEmulator } from '../../emulator/server.js';
 import { loadScenario, DEMO_SCENARIO_PATH } from '../../emulator/load.js';
-import { collectInventory } from '../../collect/index.js';
+import { collectInventory } from '../../collect/collect.js';
 import { defaultRules } from '../../rules/load.js';
 import { auditInventory } from '../../audit/pipeline.js';
 import { exitCodeFor } from '../exit-codes.js';

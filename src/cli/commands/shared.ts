@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import type { Scope } from '../../model/inventory.js';
-import type { CollectOptions } from '../../collect/index.js';
+import type { CollectOptions } from '../../collect/collect.js';
 import { endpointFrom } from '../scope.js';
 import { progressReporter } from '../progress.js';
 
