@@ -139,6 +139,7 @@ describe.skipIf(skip)('html report in Chromium', () => {
     await page.close();
   });
 
+  // Page-side code is passed as strings where it names browser globals: the tests compile without the DOM library.
   test('a finding opens to workload → identity → roles → where granted, and its commands copy', async () => {
     const { page, problems } = await load(demoReport);
     const owner = demoReport.findings[0]!;
@@ -151,8 +152,8 @@ describe.skipIf(skip)('html report in Chromium', () => {
       'granted on folders/2000 (prod)',
     ]);
     await page.click('.detail .copy');
-    await page.waitForFunction(() => document.querySelector('.detail .copy')?.textContent === 'Copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(owner.remediation.commands.join('\n'));
+    await page.waitForFunction("document.querySelector('.detail .copy').textContent === 'Copied'");
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(owner.remediation.commands.join('\n'));
 
     const escalation = demoReport.findings[5]!;
     await page.click(`tr[data-id="${escalation.id}"]`);
@@ -177,7 +178,7 @@ describe.skipIf(skip)('html report in Chromium', () => {
     await page.click(`tr[data-id="${f.id}"]`);
     await page.click('.detail .copy');
     expect(await page.textContent('.detail .copy')).toBe('Copied');
-    expect(await page.evaluate(() => (window as unknown as { __copied?: string }).__copied)).toBe(f.remediation.commands.join('\n'));
+    expect(await page.evaluate('window.__copied')).toBe(f.remediation.commands.join('\n'));
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -187,12 +188,12 @@ describe.skipIf(skip)('html report in Chromium', () => {
     // Open every finding so every string is in the DOM.
     for (const id of await ids(page)) await page.click(`tr[data-id="${id}"]`);
     expect(await page.$$eval('.detail-row', (r) => r.length)).toBe(hostileReport.findings.length);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.$$eval('#findings-body script, #findings-body img, #findings-body svg, #errors script, #errors img', (e) => e.length)).toBe(0);
     expect(await page.textContent(`tr[data-id="${hostileReport.findings[0]!.id}"] td:nth-child(5)`)).toBe(`service ${XSS_SCRIPT} (+europe-west1)`);
     expect(await page.textContent('#errors tbody td')).toBe(XSS_SCRIPT);
     expect(await page.title()).toBe(`Cloud Run identity audit · projects acme-prod, ${XSS_SCRIPT}`);
-    const report = await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!) as unknown);
+    const report: unknown = await page.evaluate("JSON.parse(document.getElementById('report-data').textContent)");
     expect(report).toEqual(JSON.parse(renderToString('json', hostileReport)));
     expect(requests).toEqual([PAGE_URL]);
     expect(problems).toEqual([]);
@@ -202,10 +203,10 @@ describe.skipIf(skip)('html report in Chromium', () => {
   test('the JUnit XML of the hostile report parses in the browser XML parser', async () => {
     const page = await context.newPage();
     const xml = renderToString('junit', hostileReport);
-    const result = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
+    const result: unknown = await page.evaluate(`(() => {
+      const doc = new DOMParser().parseFromString(${JSON.stringify(xml)}, 'application/xml');
       return { error: doc.getElementsByTagName('parsererror').length, cases: doc.getElementsByTagName('testcase').length };
-    }, xml);
+    })()`);
     // One testcase per finding (no two share rule and workload) and one for the collection error.
     expect(result).toEqual({ error: 0, cases: hostileReport.findings.length + 1 });
     await page.close();

@@ -11,7 +11,7 @@ const schema = REPORT_SCHEMA as Schema;
 /** A finding whose keys were written in reverse order, as a careless producer might. */
 function reversed(f: Finding): Finding {
   const remediation = Object.fromEntries(Object.entries(f.remediation).reverse()) as Finding['remediation'];
-  return Object.fromEntries(Object.entries({ ...f, remediation }).reverse()) as Finding;
+  return Object.fromEntries(Object.entries({ ...f, remediation }).reverse()) as unknown as Finding;
 }
 
 describe('json', () => {
