@@ -174,22 +174,30 @@ export const HTML_SCRIPT = `
   function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
   function show(v) { return typeof v === 'string' ? v : JSON.stringify(v); }
 
-  // Objects anywhere inside the evidence that name a role: each becomes a grant under that role. The evidence
-  // object itself is skipped: a top-level role names what the finding is about, not a place of grant.
-  function grants(evidence) {
+  // Reads the evidence the rules write: objects naming a role (under grants, permissions, unknownRoles, ...)
+  // are the identity's roles and where they are granted; objects naming a member (principals, publicMembers)
+  // are other principals' grants. The evidence object's own top-level role only says what the finding is about.
+  function collect(evidence) {
     var roles = [];
     var byRole = {};
-    (function walk(v) {
-      if (Array.isArray(v)) { v.forEach(walk); return; }
+    var members = [];
+    function walk(v, key) {
+      if (Array.isArray(v)) { v.forEach(function (x) { walk(x, key); }); return; }
       if (!isObject(v)) return;
+      if (typeof v.member === 'string') { members.push({ key: key, grant: v }); return; }
       if (typeof v.role === 'string') {
-        if (!Object.prototype.hasOwnProperty.call(byRole, v.role)) { byRole[v.role] = []; roles.push(v.role); }
-        byRole[v.role].push(v);
+        var id = v.role + (key === 'unknownRoles' ? ' (definition unknown)' : '');
+        if (!Object.prototype.hasOwnProperty.call(byRole, id)) { byRole[id] = []; roles.push(id); }
+        byRole[id].push(v);
       }
-      Object.keys(v).forEach(function (k) { if (k !== 'role') walk(v[k]); });
-    })(isObject(evidence) ? Object.keys(evidence).map(function (k) { return evidence[k]; }) : evidence);
-    if (roles.length === 0 && isObject(evidence) && typeof evidence.role === 'string') return [{ role: evidence.role, grants: [] }];
-    return roles.map(function (r) { return { role: r, grants: byRole[r] }; });
+      Object.keys(v).forEach(function (k) { if (k !== 'role') walk(v[k], k); });
+    }
+    if (isObject(evidence)) Object.keys(evidence).forEach(function (k) { walk(evidence[k], k); });
+    if (roles.length === 0 && isObject(evidence) && typeof evidence.role === 'string') roles.push(evidence.role);
+    return {
+      roles: roles.map(function (r) { return { role: r, grants: byRole[r] || [] }; }),
+      members: members
+    };
   }
 
   function treeItem(kind, text) {
@@ -198,37 +206,50 @@ export const HTML_SCRIPT = `
     li.appendChild(el('span', '', text));
     return li;
   }
-  function grantLabel(g) {
+  function grantLabel(g, skip) {
     var parts = [];
-    if (g.node !== undefined) parts.push('on ' + show(g.node) + (g.displayName !== undefined ? ' (' + show(g.displayName) + ')' : ''));
+    var place = g.place !== undefined ? g.place : g.node;
+    var name = g.placeDisplayName !== undefined ? g.placeDisplayName : g.displayName;
+    if (place !== undefined) parts.push('on ' + show(place) + (name !== undefined ? ' (' + show(name) + ')' : ''));
     Object.keys(g).forEach(function (k) {
-      if (k === 'role' || k === 'node' || k === 'displayName') return;
+      if (skip.indexOf(k) >= 0 || k === 'place' || k === 'node' || k === 'placeDisplayName' || k === 'displayName') return;
       var v = g[k];
       if (k === 'condition' && isObject(v)) parts.push('if ' + show(v.title !== undefined ? v.title : '') + ': ' + show(v.expression !== undefined ? v.expression : ''));
+      else if (k === 'deleted') { if (v === true) parts.push('deleted principal'); }
       else parts.push(k + ': ' + show(v));
     });
     return parts.join(' · ') || 'granted';
   }
+  var MEMBER_KIND = { principals: 'may act as it', publicMembers: 'public' };
+  function memberItem(m) {
+    return treeItem(MEMBER_KIND[m.key] || m.key, show(m.grant.member) + ' · ' + show(m.grant.role) + ' ' + grantLabel(m.grant, ['member', 'role']));
+  }
+  function sub(li) {
+    var ul = el('ul');
+    li.appendChild(ul);
+    return ul;
+  }
   function tree(f) {
+    var found = collect(f.evidence);
     var root = el('ul', 'tree');
     var w = treeItem('workload', workloadLabelLong(f));
     root.appendChild(w);
-    var wl = el('ul');
-    w.appendChild(wl);
+    var wl = sub(w);
     var id = treeItem('identity', f.serviceAccount);
     wl.appendChild(id);
-    var roles = grants(f.evidence);
-    if (roles.length === 0) return root;
-    var rl = el('ul');
-    id.appendChild(rl);
-    roles.forEach(function (r) {
-      var li = treeItem('role', r.role);
-      rl.appendChild(li);
-      if (r.grants.length === 0) return;
-      var gl = el('ul');
-      li.appendChild(gl);
-      r.grants.forEach(function (g) { gl.appendChild(treeItem('granted', grantLabel(g))); });
-    });
+    var onIdentity = found.members.filter(function (m) { return m.key === 'principals'; });
+    if (found.roles.length > 0 || onIdentity.length > 0) {
+      var il = sub(id);
+      found.roles.forEach(function (r) {
+        var li = treeItem('role', r.role);
+        il.appendChild(li);
+        if (r.grants.length === 0) return;
+        var gl = sub(li);
+        r.grants.forEach(function (g) { gl.appendChild(treeItem('granted', grantLabel(g, ['role']))); });
+      });
+      onIdentity.forEach(function (m) { il.appendChild(memberItem(m)); });
+    }
+    found.members.filter(function (m) { return m.key !== 'principals'; }).forEach(function (m) { wl.appendChild(memberItem(m)); });
     return root;
   }
   function workloadLabelLong(f) { return workload(f) + ' (' + f.location + ', ' + f.project + ')'; }

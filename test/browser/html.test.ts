@@ -139,32 +139,56 @@ describe.skipIf(skip)('html report in Chromium', () => {
     await page.close();
   });
 
+  /** Opens a finding and reads its tree as "kind text" lines, in document order. */
+  async function treeOf(page: Page, id: string): Promise<string[]> {
+    await page.click(`tr[data-id="${id}"]`);
+    return page.$$eval(`tr[data-id="${id}"] + tr.detail-row .tree li`, (items) =>
+      items.map((li) => `${li.children[0]?.textContent ?? ''} ${li.children[1]?.textContent ?? ''}`),
+    );
+  }
+
   // Page-side code is passed as strings where it names browser globals: the tests compile without the DOM library.
   test('a finding opens to workload → identity → roles → where granted, and its commands copy', async () => {
     const { page, problems } = await load(demoReport);
-    const owner = demoReport.findings[0]!;
-    await page.click(`tr[data-id="${owner.id}"]`);
-    const tree = await page.$$eval('.detail .tree li', (items) => items.map((li) => (li.firstElementChild?.textContent ?? '') + ' ' + (li.children[1]?.textContent ?? '')));
-    expect(tree).toEqual([
+    const f = demoReport.findings;
+    expect(await treeOf(page, f[0]!.id)).toEqual([
       'workload service checkout (us-central1, acme-prod)',
       'identity checkout-sa@acme-prod.iam.gserviceaccount.com',
       'role roles/owner',
       'granted on folders/2000 (prod)',
     ]);
-    await page.click('.detail .copy');
+    await page.click(`tr[data-id="${f[0]!.id}"] + tr.detail-row .copy`);
     await page.waitForFunction("document.querySelector('.detail .copy').textContent === 'Copied'");
-    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(owner.remediation.commands.join('\n'));
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(f[0]!.remediation.commands.join('\n'));
 
-    const escalation = demoReport.findings[5]!;
-    await page.click(`tr[data-id="${escalation.id}"]`);
-    const second = await page.$$eval('.detail-row', (rows) => [...rows[1]!.querySelectorAll('.tree li')].map((li) => li.children[1]?.textContent ?? ''));
-    expect(second).toEqual([
-      'service billing (europe-west1, acme-prod)',
-      'billing-sa@acme-prod.iam.gserviceaccount.com',
-      'roles/iam.serviceAccountUser',
-      'on projects/acme-prod (acme-prod) · permission: iam.serviceAccounts.actAs',
-      'roles/iam.serviceAccountTokenCreator',
-      'on projects/acme-prod (acme-prod) · permission: iam.serviceAccounts.getAccessToken · if business hours: request.time.getHours("Europe/Berlin") < 18',
+    expect(await treeOf(page, f[5]!.id)).toEqual([
+      'workload service billing (europe-west1, acme-prod)',
+      'identity billing-sa@acme-prod.iam.gserviceaccount.com',
+      'role roles/iam.serviceAccountUser',
+      'granted on projects/acme-prod (acme-prod) · permission: iam.serviceAccounts.actAs',
+      'role roles/iam.serviceAccountTokenCreator',
+      'granted on projects/acme-prod (acme-prod) · permission: iam.serviceAccounts.getAccessToken · if business hours: request.time.getHours("Europe/Berlin") < 18',
+      'role projects/acme-prod/roles/legacyDeployer (definition unknown)',
+      'granted on projects/acme-prod',
+    ]);
+    // Principals who may act as the identity hang under it; public invokers under the workload.
+    expect(await treeOf(page, f[8]!.id)).toEqual([
+      'workload service billing (europe-west1, acme-prod)',
+      'identity billing-sa@acme-prod.iam.gserviceaccount.com',
+      'may act as it group:payments-oncall@acme.example · roles/iam.serviceAccountTokenCreator on billing-sa@acme-prod.iam.gserviceaccount.com',
+      'may act as it deleted:user:former@acme.example?uid=1234567890 · roles/iam.serviceAccountUser on projects/acme-prod (acme-prod) · deleted principal',
+    ]);
+    expect(await treeOf(page, f[1]!.id)).toEqual([
+      'workload service storefront (europe-west1, acme-prod)',
+      'identity 123456789012-compute@developer.gserviceaccount.com',
+      'role roles/editor',
+      'granted on projects/acme-prod (acme-prod)',
+      'public allUsers · roles/run.invoker on projects/acme-prod/locations/europe-west1/services/storefront',
+    ]);
+    // A finding whose evidence names no grant shows the workload and identity only.
+    expect(await treeOf(page, f[2]!.id)).toEqual([
+      'workload job nightly-export (europe-west1, acme-dev)',
+      'identity 234567890123-compute@developer.gserviceaccount.com',
     ]);
     expect(problems).toEqual([]);
     await page.close();
