@@ -57,3 +57,11 @@ describe('endpointFrom', () => {
     expect(errorOf(() => endpointFrom('not a url'))).toBe('--endpoint must be a URL such as http://127.0.0.1:8085, got "not a url"');
   });
 });
+
+describe('format names', () => {
+  it('the cheap list used by --help agrees with the formatter registry', async () => {
+    const { FORMAT_NAMES } = await import('../../src/cli/format-names.js');
+    const { FORMATS } = await import('../../src/report/index.js');
+    expect([...FORMAT_NAMES]).toEqual(FORMATS);
+  });
+});

@@ -2,11 +2,10 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Report } from '../../model/finding.js';
-import { applyBaseline, formatters, summaryLine, validateReport, type Format, type RenderOptions } from '../../report/index.js';
+import { applyBaseline, FORMAT_EXTENSIONS, formatters, summaryLine, validateReport, type Format, type RenderOptions } from '../../report/index.js';
 import { RULES } from '../../checks/index.js';
 import { exitCodeFor, type FailOn } from '../exit-codes.js';
 import { writeChunks } from '../output.js';
-import type { FormatName } from '../format-names.js';
 
 export interface ReportArgs {
   rules?: string;
@@ -20,15 +19,6 @@ export interface ReportArgs {
   quiet?: boolean;
 }
 
-const EXTENSIONS: Record<FormatName, string> = {
-  table: 'txt',
-  json: 'json',
-  csv: 'csv',
-  sarif: 'sarif',
-  markdown: 'md',
-  html: 'html',
-  junit: 'xml',
-};
 
 export function formatsFrom(args: ReportArgs): Format[] {
   const raw = args.format === undefined ? ['table'] : Array.isArray(args.format) ? args.format : [args.format];
@@ -83,7 +73,7 @@ export async function emitReport(
   if (dir !== undefined) {
     const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     for (const format of formats) {
-      const ext = EXTENSIONS[format as FormatName];
+      const ext = FORMAT_EXTENSIONS[format];
       const file = join(dir, `cloudrun-audit-${stamp}.${ext}`);
       await writeChunks(formatters[format](report, renderOptions(args, false)), file);
       copyFileSync(file, join(dir, `latest.${ext}`));
