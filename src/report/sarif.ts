@@ -3,6 +3,7 @@ import { severityRank, type Finding, type Report } from '../model/finding.js';
 import type { RenderOptions, RuleMeta } from './options.js';
 import { SARIF_LEVEL, SECURITY_SEVERITY, worst } from './severity.js';
 import { escapeMarkdown, fenceFor } from './escape.js';
+import { orderFinding } from './json.js';
 import { stripControls } from './text.js';
 import { workloadParts } from './workload.js';
 
@@ -98,13 +99,15 @@ export function capFindings(findings: Finding[], max: number): { kept: Finding[]
   return { kept: findings.filter((_, i) => keep.has(i)), dropped: findings.length - max };
 }
 
-function result(f: Finding, ruleIndex: number, uri: string): Record<string, unknown> {
+function result(finding: Finding, ruleIndex: number, uri: string): Record<string, unknown> {
+  const f = orderFinding(finding);
   const { name } = workloadParts(f);
   const out: Record<string, unknown> = {
     ruleId: f.ruleId,
     ruleIndex,
     level: SARIF_LEVEL[f.severity],
-    message: { text: `${f.message.replace(/[.\s]+$/, '')}. Fix: ${f.remediation.summary}` },
+    // GitHub shows this text on the alert: the exact commands make it actionable there.
+    message: { text: [`${f.message.replace(/[.\s]+$/, '')}. Fix: ${f.remediation.summary}`, ...f.remediation.commands].join('\n') },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -124,7 +126,10 @@ describe('sarif', () => {
       kind: 'resource',
     });
     expect(run.results[0]!.message.text).toBe(
-      'service checkout (us-central1, acme-prod) runs as checkout-sa@acme-prod.iam.gserviceaccount.com, which holds roles/owner through a binding on folder 2000 (prod). Fix: Remove roles/owner from checkout-sa on folder 2000 and grant only the roles checkout needs.',
+      [
+        'service checkout (us-central1, acme-prod) runs as checkout-sa@acme-prod.iam.gserviceaccount.com, which holds roles/owner through a binding on folder 2000 (prod). Fix: Remove roles/owner from checkout-sa on folder 2000 and grant only the roles checkout needs.',
+        ...demoReport.findings[0]!.remediation.commands,
+      ].join('\n'),
     );
   });
 
@@ -193,6 +198,20 @@ describe('sarif', () => {
     expect(run.results[run.results.length - 1]!.partialFingerprints['cloudrunAuditorFindingId/v1']).toBe('id25001');
     expect(run.results[0]!.partialFingerprints['cloudrunAuditorFindingId/v1']).toBe('id0');
     expect(run.results[24_998]!.partialFingerprints['cloudrunAuditorFindingId/v1']).toBe('id24998');
+  });
+
+  test('reads a rule doc from docPath when no docMarkdown is given, and falls back when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cra-sarif-'));
+    try {
+      const doc = join(dir, 'default-identity.md');
+      writeFileSync(doc, '# default-identity\n\nfrom disk\n');
+      const meta = demoRulesMeta.map(({ docMarkdown: _d, ...m }) => ({ ...m, docPath: m.id === 'default-identity' ? doc : join(dir, 'missing.md') }));
+      const rules = render(demoReport, { rulesMeta: meta }).runs[0]!.tool.driver.rules;
+      expect(rules.find((r) => r.id === 'default-identity')!.help.markdown).toBe('# default-identity\n\nfrom disk\n');
+      expect(rules.find((r) => r.id === 'user-managed-key')!.help.markdown.startsWith('**Runtime identity has a user-managed key**\n\nCloud Run never needs a key')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('artifact URIs', () => {
