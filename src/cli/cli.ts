@@ -32,6 +32,11 @@ function connectionOptions<T>(y: Argv<T>) {
       describe: 'Call Google as this service account (needs roles/iam.serviceAccountTokenCreator on it)',
     })
     .option('concurrency', { type: 'number', group: connGroup, default: 16, describe: 'Parallel requests per API' })
+    .option('qpm', {
+      type: 'string',
+      group: connGroup,
+      describe: 'Requests per minute per API, e.g. run=1000,iam=6000,crm=600 (the defaults: Google\'s published read quotas)',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary on stderr' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Print requests and retries per API at the end' });
 }
@@ -70,8 +75,25 @@ export function buildCli(argv: string[]): Argv {
         connectionOptions(scopeOptions(y))
           .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Snapshot file to write' })
           .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when something could not be read' })
+          .option('shard', {
+            type: 'string',
+            group: scopeGroup,
+            describe: 'Collect only shard I/N of the projects (I from 0; default from CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT); join shards with `merge`',
+          })
           .epilog('Exit codes: 0 complete, 2 usage or credentials error, 3 written but incomplete.'),
       async (args) => (await import('./commands/collect.js')).collectCommand(args),
+    )
+    .command(
+      'merge <snapshots..>',
+      'Join the snapshots of `collect --shard` and audit them as one scan',
+      (y) =>
+        reportOptions(y)
+          .positional('snapshots', { type: 'string', array: true, demandOption: true, describe: 'Every shard\'s snapshot' })
+          .option('format', { type: 'string', array: true, choices: FORMAT_NAMES, default: ['json'], describe: 'Report format; repeat it with --output-dir' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stderr' })
+          .example('$0 merge shard-*.json --output full.json', 'the report of the whole organisation')
+          .epilog(EXIT_CODES_HELP),
+      async (args) => (await import('./commands/merge.js')).mergeCommand(args),
     )
     .command(
       'demo',
@@ -117,7 +139,7 @@ export function buildCli(argv: string[]): Argv {
       y.positional('name', { type: 'string', choices: ['report', 'rules', 'snapshot', 'scenario'] as const, demandOption: true }),
       async (args) => (await import('./commands/schema.js')).schemaCommand(args),
     )
-    .demandCommand(1, 'name a command: audit, collect, demo, diff, rules, explain, schema or emulator')
+    .demandCommand(1, 'name a command: audit, collect, merge, demo, diff, rules, explain, schema or emulator')
     .strict()
     .recommendCommands()
     .help()

@@ -18,12 +18,14 @@ import {
   type Scope,
   type Service,
   type ServiceAccount,
+  type ShardInfo,
 } from '../model/inventory.js';
 import { TOOL_VERSION } from '../version.js';
 import { mapFolder, mapOrganization, projectNumberOf } from './map-crm.js';
 import { mapKey, mapPolicy, mapRole, mapServiceAccount, roleSource, rolesIn } from './map-iam.js';
 import { mapJob, mapService, type ProjectRef } from './map-run.js';
 import { resolveScope, validateScope } from './scope.js';
+import { inShard } from './shard.js';
 import { byName, compareErrors, compareText } from './sort.js';
 
 export interface CollectProgress {
@@ -36,6 +38,8 @@ export interface CollectOptions extends GoogleOptions {
   onProgress?: (p: CollectProgress) => void;
   /** Called once when collection ends (also on failure) with request counts per API, for --verbose. */
   onStats?: (stats: CallStats) => void;
+  /** Only the projects of this shard (see shard.ts); the scope is still listed whole, so every shard agrees on it. */
+  shard?: ShardInfo;
 }
 
 /**
@@ -80,6 +84,9 @@ class Collector {
       const n = projectNumberOf(p.name);
       if (n !== undefined) this.projectIdByNumber.set(n, p.projectId);
     }
+    const shard = this.options.shard;
+    resolved.projects = resolved.projects.filter((p) => inShard(p.projectId, shard));
+    resolved.unreadable = resolved.unreadable.filter((u) => inShard(u.projectId, shard));
     if (scope.kind !== 'projects') {
       this.node(`${scope.kind === 'folder' ? 'folders' : 'organizations'}/${scope.ids[0] ?? ''}`, undefined);
     }
@@ -115,11 +122,16 @@ class Collector {
       serviceAccounts: accounts.sort((a, b) => compareText(a.email, b.email)),
       roles,
       errors,
+      ...(this.options.shard !== undefined ? { shard: { ...this.options.shard } } : {}),
     };
   }
 
   private record(e: GoogleCallError): void {
-    this.failures.push(e.toCollectionError());
+    const entry = e.toCollectionError();
+    // The scope's root is read again for its metadata after resolving the scope failed on it: one failure, one entry.
+    const same = (x: CollectionError): boolean =>
+      x.api === entry.api && x.method === entry.method && x.resource === entry.resource && x.status === entry.status;
+    if (!this.failures.some(same)) this.failures.push(entry);
   }
 
   /** Awaits a read; a Google failure is recorded and replaced by `fallback`. Anything else (a bug, a UserError) propagates. */

@@ -238,6 +238,13 @@ export interface Inventory {
   /** Definition of every role granted to a runtime identity anywhere in its hierarchy. */
   roles: RoleDefinition[];
   errors: CollectionError[];
+  /** Set by `collect --shard i/n`: this snapshot holds only the projects of shard `index` (0-based) of `count`. */
+  shard?: ShardInfo;
+}
+
+export interface ShardInfo {
+  index: number;
+  count: number;
 }
 
 export function defaultComputeServiceAccount(projectNumber: string): string {

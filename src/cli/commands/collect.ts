@@ -3,16 +3,20 @@ import { writeSnapshot } from '../../model/snapshot.js';
 import { EXIT } from '../exit-codes.js';
 import { scopeFromFlags, type ScopeFlags } from '../scope.js';
 import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
+import { shardFrom } from '../../collect/shard.js';
 
 interface CollectArgs extends ScopeFlags, ConnectionArgs {
   output: string;
   'allow-incomplete'?: boolean;
+  shard?: string;
 }
 
 export async function collectCommand(raw: unknown): Promise<void> {
   const args = raw as CollectArgs;
   const scope = scopeFromFlags(args, { required: true })!;
   const { options, finish } = collectOptionsFrom(args, scope);
+  const shard = shardFrom(args.shard);
+  if (shard !== undefined) options.shard = shard;
   let inventory;
   try {
     inventory = await collectInventory(options);
@@ -24,7 +28,7 @@ export async function collectCommand(raw: unknown): Promise<void> {
     const services = inventory.projects.reduce((n, p) => n + p.services.length, 0);
     const jobs = inventory.projects.reduce((n, p) => n + p.jobs.length, 0);
     process.stderr.write(
-      `wrote ${args.output}: ${inventory.projects.length} projects, ${services} services, ${jobs} jobs` +
+      `wrote ${args.output}: ${shard !== undefined ? `shard ${shard.index}/${shard.count}, ` : ''}${inventory.projects.length} projects, ${services} services, ${jobs} jobs` +
         (inventory.errors.length > 0 ? `; ${inventory.errors.length} could not be read (see "errors")` : '') +
         '\n',
     );

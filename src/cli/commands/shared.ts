@@ -3,6 +3,8 @@ import type { Scope } from '../../model/inventory.js';
 import type { CollectOptions } from '../../collect/collect.js';
 import { endpointFrom } from '../scope.js';
 import { progressReporter } from '../progress.js';
+import { qpmFrom, statsLines } from '../quota-flags.js';
+import type { CallStats } from '../../google/call.js';
 
 export interface ConnectionArgs {
   endpoint?: string;
@@ -10,6 +12,7 @@ export interface ConnectionArgs {
   concurrency?: number;
   quiet?: boolean;
   verbose?: boolean;
+  qpm?: string | string[];
 }
 
 export function concurrencyFrom(raw: number | undefined): number {
@@ -30,13 +33,23 @@ export function collectOptionsFrom(args: ConnectionArgs, scope: Scope): { option
   if (impersonate !== undefined && endpoint !== undefined) {
     throw new UserError('USAGE', '--impersonate-service-account cannot be combined with --endpoint, which sends no credentials');
   }
+  const qpm = qpmFrom(args.qpm);
   const progress = progressReporter(!args.quiet);
+  let stats: CallStats | undefined;
   const options: CollectOptions = {
     scope,
     concurrency: concurrencyFrom(args.concurrency),
     onProgress: (p) => progress.update(p),
+    onStats: (s) => (stats = s),
+    ...(qpm !== undefined ? { qpm } : {}),
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(impersonate !== undefined ? { impersonateServiceAccount: impersonate } : {}),
   };
-  return { options, finish: () => progress.done() };
+  return {
+    options,
+    finish: () => {
+      progress.done();
+      if (args.verbose && stats !== undefined) for (const line of statsLines(stats)) process.stderr.write(line + '\n');
+    },
+  };
 }

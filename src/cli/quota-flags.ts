@@ -1,0 +1,32 @@
+import { UserError } from '../errors.js';
+import { API_HOST, API_NAMES, DEFAULT_QPM, type ApiName } from '../google/apis.js';
+import type { CallStats } from '../google/call.js';
+
+/** `--qpm run=600,iam=3000`: requests per minute for some APIs; the others keep their defaults. */
+export function qpmFrom(raw: string | string[] | undefined): Partial<Record<ApiName, number>> | undefined {
+  if (raw === undefined) return undefined;
+  const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((r) => String(r).split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  const usage = `expected e.g. --qpm run=${DEFAULT_QPM.run},iam=${DEFAULT_QPM.iam},crm=${DEFAULT_QPM.crm}`;
+  if (parts.length === 0) throw new UserError('USAGE', `--qpm needs API=REQUESTS_PER_MINUTE pairs: ${usage}`);
+  const out: Partial<Record<ApiName, number>> = {};
+  for (const part of parts) {
+    const m = /^([a-z]+)=(\d+)$/.exec(part);
+    const api = m?.[1] as ApiName | undefined;
+    if (m === null || api === undefined || !API_NAMES.includes(api)) {
+      throw new UserError('USAGE', `--qpm ${JSON.stringify(part)} is not API=N with API one of ${API_NAMES.join(', ')}: ${usage}`);
+    }
+    const n = Number(m[2]);
+    if (!Number.isSafeInteger(n) || n < 1) throw new UserError('USAGE', `--qpm ${api} must be at least 1 request per minute, got ${m[2] ?? ''}`);
+    if (out[api] !== undefined) throw new UserError('USAGE', `--qpm gives ${api} twice`);
+    out[api] = n;
+  }
+  return out;
+}
+
+/** What --verbose prints at the end: every request sent (retries included) per API, so a user can check quota use. */
+export function statsLines(stats: CallStats): string[] {
+  return API_NAMES.map((api) => {
+    const s = stats[api];
+    return `${API_HOST[api]}: ${s.attempts} request${s.attempts === 1 ? '' : 's'}, ${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}, ${s.failures} failed call${s.failures === 1 ? '' : 's'}`;
+  });
+}
