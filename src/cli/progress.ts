@@ -7,21 +7,35 @@ export interface ProgressUpdate {
   projectsTotal: number;
 }
 
-export function progressReporter(enabled: boolean): { update(p: ProgressUpdate): void; done(): void } {
-  if (!enabled || !process.stderr.isTTY) return { update() {}, done() {} };
-  const started = Date.now();
+export interface ProgressReporter {
+  update(p: ProgressUpdate): void;
+  done(): void;
+}
+
+/** "scanning: 12/40 projects, 1.5/s, ETA 19s": the rate is over the whole run so far, which steadies as it goes. */
+export function progressLine({ projectsDone, projectsTotal }: ProgressUpdate, elapsedMs: number): string {
+  const seconds = elapsedMs / 1000;
+  const rate = seconds > 0 ? projectsDone / seconds : 0;
+  const eta = rate > 0 ? Math.ceil((projectsTotal - projectsDone) / rate) : undefined;
+  return `scanning: ${projectsDone}/${projectsTotal} projects, ${rate.toFixed(1)}/s` + (eta !== undefined ? `, ETA ${eta}s` : '');
+}
+
+export function progressReporter(
+  enabled: boolean,
+  stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr,
+  now: () => number = Date.now,
+): ProgressReporter {
+  if (!enabled || stream.isTTY !== true) return { update() {}, done() {} };
+  const started = now();
   let shown = false;
   return {
-    update({ projectsDone, projectsTotal }) {
-      const seconds = (Date.now() - started) / 1000;
-      const rate = seconds > 0 ? projectsDone / seconds : 0;
-      const eta = rate > 0 ? Math.ceil((projectsTotal - projectsDone) / rate) : undefined;
-      const line = `scanning: ${projectsDone}/${projectsTotal} projects, ${rate.toFixed(1)}/s` + (eta !== undefined ? `, ETA ${eta}s` : '');
-      process.stderr.write(`\r\u001b[2K${line}`);
+    update(p) {
+      // Erase the line first: a shorter line must not leave the tail of a longer one behind.
+      stream.write(`\r\u001b[2K${progressLine(p, now() - started)}`);
       shown = true;
     },
     done() {
-      if (shown) process.stderr.write('\r\u001b[2K');
+      if (shown) stream.write('\r\u001b[2K');
     },
   };
 }

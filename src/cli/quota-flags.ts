@@ -25,7 +25,9 @@ export function qpmFrom(raw: string | string[] | undefined): Partial<Record<ApiN
 
 /** What --verbose prints at the end: every request sent (retries included) per API, so a user can check quota use. */
 export function statsLines(stats: CallStats): string[] {
-  return API_NAMES.map((api) => {
+  // The three APIs every scan reads are always listed (a 0 there is news); others only when used.
+  const shown = API_NAMES.filter((api) => api === 'run' || api === 'iam' || api === 'crm' || stats[api].attempts > 0);
+  return shown.map((api) => {
     const s = stats[api];
     return `${API_HOST[api]}: ${s.attempts} request${s.attempts === 1 ? '' : 's'}, ${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}, ${s.failures} failed call${s.failures === 1 ? '' : 's'}`;
   });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import type { RequestContext } from './context.js';
+import { MediaBody, type RequestContext } from './context.js';
 import { ApiError, errorForStatus, invalidArgument, notFound, unauthenticated } from './google-errors.js';
 import { apiForPath, matchRoute, type RouteMatch } from './routes.js';
 import type { Scenario } from './scenario.js';
@@ -53,6 +53,8 @@ export interface RunningEmulator {
   port: number;
   /** Every request served, in arrival order. */
   requests: RequestLogEntry[];
+  /** Most requests ever in flight (arrived, not yet answered) at once, per API host: how a client's pools are checked. */
+  peakInFlight: Record<string, number>;
   addFault(f: FaultRule): void;
   clearFaults(): void;
   close(): Promise<void>;
@@ -83,11 +85,11 @@ function jsonText(body: unknown): string {
   return JSON.stringify(body, null, 2) + '\n';
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -99,6 +101,8 @@ interface Answer {
   text: string;
   contentType: string;
   headers: Record<string, string>;
+  /** Sent instead of `text` for a media download. */
+  bytes?: Buffer;
 }
 
 function errorAnswer(e: ApiError): Answer {
@@ -113,6 +117,9 @@ function errorAnswer(e: ApiError): Answer {
 }
 
 function okAnswer(body: unknown): Answer {
+  if (body instanceof MediaBody) {
+    return { status: 200, body, text: body.content.toString('utf8'), bytes: body.content, contentType: body.contentType, headers: {} };
+  }
   return { status: 200, body, text: jsonText(body), contentType: JSON_TYPE, headers: {} };
 }
 
@@ -126,6 +133,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const maxPageSize = opts.maxPageSize ?? 1000;
   let faults: ActiveFault[] = (opts.faults ?? []).map((rule) => ({ rule, remaining: rule.times ?? Infinity }));
   const requests: RequestLogEntry[] = [];
+  const inFlight: Record<string, number> = {};
+  const peakInFlight: Record<string, number> = {};
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -136,11 +145,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     return f.rule;
   }
 
-  function answer(route: RouteMatch | undefined, method: string, url: URL, bodyText: string, repeatToken: boolean): Answer {
+  function answer(route: RouteMatch | undefined, req: IncomingMessage, url: URL, rawBody: Buffer, repeatToken: boolean): Answer {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const bodyText = rawBody.toString('utf8');
     try {
       if (!route) throw notFound(`Method not found.`);
       let body: unknown;
-      if (bodyText.trim() !== '') {
+      if (route.spec.body !== 'media' && bodyText.trim() !== '') {
         try {
           body = JSON.parse(bodyText);
         } catch {
@@ -152,6 +163,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         pathname: url.pathname,
         query: url.searchParams,
         body,
+        rawBody,
+        headers: req.headers,
         params: route.params,
         world,
         maxPageSize,
@@ -168,7 +181,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
 
   function send(req: IncomingMessage, res: ServerResponse, a: Answer, entry: RequestLogEntry): void {
     const headers: Record<string, string> = { ...BASE_HEADERS, 'content-type': a.contentType, ...a.headers };
-    let payload = Buffer.from(a.text, 'utf8');
+    let payload = a.bytes ?? Buffer.from(a.text, 'utf8');
     if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       payload = gzipSync(payload);
       headers['content-encoding'] = 'gzip';
@@ -192,7 +205,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       ...(route?.spec.permission ? { permission: route.spec.permission } : {}),
     };
     requests.push(entry);
-    const bodyText = await readBody(req);
+    inFlight[entry.api] = (inFlight[entry.api] ?? 0) + 1;
+    peakInFlight[entry.api] = Math.max(peakInFlight[entry.api] ?? 0, inFlight[entry.api] ?? 0);
+    res.once('close', () => {
+      inFlight[entry.api] = (inFlight[entry.api] ?? 1) - 1;
+    });
+    const rawBody = await readBody(req);
     if (opts.latencyMs) {
       const ms = opts.latencyMs;
       await new Promise<void>((resolve) => {
@@ -242,7 +260,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       return;
     }
 
-    const a = answer(route, method, url, bodyText, kind === 'repeat-token');
+    const a = answer(route, req, url, rawBody, kind === 'repeat-token');
     if (fault && kind === 'wrong-shape') {
       const key = route?.spec.listKey;
       const wrong = key ? { [key]: 'oops' } : ['oops'];
@@ -294,6 +312,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     requests,
+    peakInFlight,
     addFault(f: FaultRule): void {
       faults.push({ rule: f, remaining: f.times ?? Infinity });
     },
