@@ -125,6 +125,30 @@ export function buildCli(argv: string[]): Argv {
       async (args) => (await import('./commands/emulator.js')).emulatorCommand(args),
     )
     .command(
+      'permissions',
+      'Print the permissions the scanner needs, as predefined roles and as a custom role (gcloud and Terraform)',
+      (y) =>
+        y
+          .option('usage-insights', { type: 'boolean', default: false, describe: 'Include the calls --usage-insights makes' })
+          .option('source', { type: 'string', choices: ['api', 'asset-inventory'] as const, default: 'api', describe: 'Where the audit reads the inventory from' })
+          .option('organization', { type: 'string', describe: 'Organisation number to put in the commands (default: ORGANIZATION_ID)' })
+          .option('member', { type: 'string', describe: 'The scanner identity, e.g. serviceAccount:auditor@p.iam.gserviceaccount.com (default: MEMBER)' })
+          .option('format', { type: 'string', choices: ['text', 'json'] as const, default: 'text' })
+          .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
+      async (args) => (await import('./commands/permissions.js')).permissionsCommand(args),
+    )
+    .command(
+      'doctor',
+      'Check that the scanner holds every permission it needs on a scope, and that the APIs are enabled',
+      (y) =>
+        connectionOptions(scopeOptions(y))
+          .option('usage-insights', { type: 'boolean', default: false, describe: 'Also check what --usage-insights needs' })
+          .option('source', { type: 'string', choices: ['api', 'asset-inventory'] as const, default: 'api', describe: 'Where the audit reads the inventory from' })
+          .option('format', { type: 'string', choices: ['text', 'json'] as const, default: 'text' })
+          .epilog('Exit codes: 0 everything the scan needs is in place, 2 usage or credentials error, 3 something is missing.'),
+      async (args) => (await import('./commands/doctor.js')).doctorCommand(args),
+    )
+    .command(
       'diff <old> <new>',
       'Compare two JSON reports: new, resolved and changed findings',
       (y) =>
@@ -139,7 +163,7 @@ export function buildCli(argv: string[]): Argv {
       y.positional('name', { type: 'string', choices: ['report', 'rules', 'snapshot', 'scenario'] as const, demandOption: true }),
       async (args) => (await import('./commands/schema.js')).schemaCommand(args),
     )
-    .demandCommand(1, 'name a command: audit, collect, merge, demo, diff, rules, explain, schema or emulator')
+    .demandCommand(1, 'name a command: audit, collect, merge, demo, diff, rules, explain, schema, emulator, permissions or doctor')
     .strict()
     .recommendCommands()
     .help()

@@ -5,6 +5,7 @@ import { closeClients, createClients, parseEndpoint, type Clients } from './clie
 import { BadResponseError } from './errors.js';
 import { resolveCredentials, type CredentialOptions } from './auth.js';
 import { collectPages, type Page } from './paging.js';
+import { permissionOf, type CallId } from './permissions.js';
 import { expectList, expectObject, isObject, optionalString, requireString, type JsonObject } from './shapes.js';
 import type {
   ApiBinding,
@@ -74,7 +75,7 @@ export class GoogleApi {
   // Resource Manager
 
   getProject(projectId: string): Promise<ApiProject> {
-    const ctx = crm('projects.get', `projects/${projectId}`, 'resourcemanager.projects.get', `project ${projectId}`, projectId);
+    const ctx = crm('projects.get', `projects/${projectId}`, permissionOf('crm.projects.get'), `project ${projectId}`, projectId);
     return this.caller.call(ctx, async (a) => {
       const [p] = await this.clients.projects.getProject({ name: `projects/${projectId}` }, gaxOnce(a));
       return toProject(p, ctx.method);
@@ -82,7 +83,7 @@ export class GoogleApi {
   }
 
   listProjects(parent: string): Promise<ApiProject[]> {
-    const ctx = crm('projects.list', parent, 'resourcemanager.projects.list', parent);
+    const ctx = crm('projects.list', parent, permissionOf('crm.projects.list'), parent);
     return collectPages(ctx, (pageToken) =>
       this.caller.call(ctx, async (a): Promise<Page<ApiProject>> => {
         const [items, , raw] = await this.clients.projects.listProjects(
@@ -95,7 +96,7 @@ export class GoogleApi {
   }
 
   getFolder(name: string): Promise<ApiFolder> {
-    const ctx = crm('folders.get', name, 'resourcemanager.folders.get', name);
+    const ctx = crm('folders.get', name, permissionOf('crm.folders.get'), name);
     return this.caller.call(ctx, async (a) => {
       const [f] = await this.clients.folders.getFolder({ name }, gaxOnce(a));
       return toFolder(f, ctx.method);
@@ -103,7 +104,7 @@ export class GoogleApi {
   }
 
   listFolders(parent: string): Promise<ApiFolder[]> {
-    const ctx = crm('folders.list', parent, 'resourcemanager.folders.list', parent);
+    const ctx = crm('folders.list', parent, permissionOf('crm.folders.list'), parent);
     return collectPages(ctx, (pageToken) =>
       this.caller.call(ctx, async (a): Promise<Page<ApiFolder>> => {
         const [items, , raw] = await this.clients.folders.listFolders(
@@ -116,7 +117,7 @@ export class GoogleApi {
   }
 
   getOrganization(name: string): Promise<ApiOrganization> {
-    const ctx = crm('organizations.get', name, 'resourcemanager.organizations.get', name);
+    const ctx = crm('organizations.get', name, permissionOf('crm.organizations.get'), name);
     return this.caller.call(ctx, async (a) => {
       const [o] = await this.clients.organizations.getOrganization({ name }, gaxOnce(a));
       const obj = expectObject(o, ctx.method);
@@ -132,7 +133,7 @@ export class GoogleApi {
     const kind = resource.slice(0, resource.indexOf('/'));
     const id = resource.slice(kind.length + 1);
     const target = kind === 'projects' ? `project ${id}` : resource;
-    const ctx = crm(`${kind}.getIamPolicy`, resource, `resourcemanager.${kind}.getIamPolicy`, target, project);
+    const ctx = crm(`${kind}.getIamPolicy`, resource, permissionOf(`crm.${kind}.getIamPolicy` as CallId), target, project);
     const request = { resource, options: { requestedPolicyVersion: 3 } };
     return this.caller.call(ctx, async (a) => {
       const [policy] =
@@ -147,7 +148,7 @@ export class GoogleApi {
 
   /** Ancestors nearest first, the project itself left out: `folders/…`, …, `organizations/…`. */
   getAncestry(projectId: string): Promise<string[]> {
-    const ctx = crm('projects.getAncestry', `projects/${projectId}`, 'resourcemanager.projects.get', `project ${projectId}`, projectId);
+    const ctx = crm('projects.getAncestry', `projects/${projectId}`, permissionOf('crm.v1.projects.getAncestry'), `project ${projectId}`, projectId);
     return this.caller.call(ctx, async (a) => {
       const res = await this.clients.crmV1.projects.getAncestry({ projectId, requestBody: {} }, gapiOnce(a));
       const body = expectObject(res.data, ctx.method);
@@ -165,12 +166,33 @@ export class GoogleApi {
     });
   }
 
+  /** The subset of `permissions` the caller holds on a project, folder or organisation (needs no permission itself). */
+  testIamPermissions(resource: HierarchyNode, permissions: string[]): Promise<string[]> {
+    const kind = resource.slice(0, resource.indexOf('/'));
+    // A 403 here means the resource is missing or hidden, which Google words as a missing get permission.
+    const ctx = crm(`${kind}.testIamPermissions`, resource, `resourcemanager.${kind}.get`, resource);
+    const request = { resource, permissions };
+    return this.caller.call(ctx, async (a) => {
+      const [res] =
+        kind === 'projects'
+          ? await this.clients.projects.testIamPermissions(request, gaxOnce(a))
+          : kind === 'folders'
+            ? await this.clients.folders.testIamPermissions(request, gaxOnce(a))
+            : await this.clients.organizations.testIamPermissions(request, gaxOnce(a));
+      const held = expectObject(res, ctx.method)['permissions'] ?? [];
+      if (!Array.isArray(held) || held.some((p) => typeof p !== 'string')) {
+        throw new BadResponseError(`${ctx.method}: permissions is not a list of strings`);
+      }
+      return held as string[];
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // Cloud Run
 
   /** Region ids the project can use, from the Run v1 locations list. */
   listRegions(projectId: string): Promise<string[]> {
-    const ctx = run('locations.list', `projects/${projectId}`, 'run.locations.list', projectId);
+    const ctx = run('locations.list', `projects/${projectId}`, permissionOf('run.locations.list'), projectId);
     return collectPages(ctx, (pageToken) =>
       this.caller.call(ctx, async (a): Promise<Page<string>> => {
         const res = await this.clients.runV1.projects.locations.list(
@@ -190,7 +212,7 @@ export class GoogleApi {
 
   listServices(projectId: string, region: string): Promise<ApiService[]> {
     const parent = `projects/${projectId}/locations/${region}`;
-    const ctx = run('services.list', parent, 'run.services.list', projectId);
+    const ctx = run('services.list', parent, permissionOf('run.services.list'), projectId);
     return this.runList(ctx, 'services', (pageToken, a) =>
       this.clients.runV2.projects.locations.services.list({ parent, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) }, gapiOnce(a)),
     );
@@ -199,7 +221,7 @@ export class GoogleApi {
   /** Every revision of every service in the region, in one paged list (the documented `services/-` wildcard). */
   listRevisions(projectId: string, region: string): Promise<ApiRevision[]> {
     const parent = `projects/${projectId}/locations/${region}/services/-`;
-    const ctx = run('services.revisions.list', parent, 'run.revisions.list', projectId);
+    const ctx = run('services.revisions.list', parent, permissionOf('run.revisions.list'), projectId);
     return this.runList(ctx, 'revisions', (pageToken, a) =>
       this.clients.runV2.projects.locations.services.revisions.list(
         { parent, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) },
@@ -210,7 +232,7 @@ export class GoogleApi {
 
   listJobs(projectId: string, region: string): Promise<ApiJob[]> {
     const parent = `projects/${projectId}/locations/${region}`;
-    const ctx = run('jobs.list', parent, 'run.jobs.list', projectId);
+    const ctx = run('jobs.list', parent, permissionOf('run.jobs.list'), projectId);
     return this.runList(ctx, 'jobs', (pageToken, a) =>
       this.clients.runV2.projects.locations.jobs.list({ parent, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) }, gapiOnce(a)),
     );
@@ -221,7 +243,7 @@ export class GoogleApi {
       api: 'run',
       method: 'services.getIamPolicy',
       resource: serviceName,
-      permission: 'run.services.getIamPolicy',
+      permission: permissionOf('run.services.getIamPolicy'),
       target: `service ${serviceName}`,
     };
     const project = projectOfName(serviceName);
@@ -256,7 +278,7 @@ export class GoogleApi {
   // IAM
 
   getServiceAccount(email: string, project?: string): Promise<ApiServiceAccount> {
-    const ctx = iam('serviceAccounts.get', email, 'iam.serviceAccounts.get', project);
+    const ctx = iam('serviceAccounts.get', email, permissionOf('iam.serviceAccounts.get'), project);
     return this.caller.call(ctx, async (a) => {
       const res = await this.clients.iam.projects.serviceAccounts.get({ name: `projects/-/serviceAccounts/${email}` }, gapiOnce(a));
       const body = expectObject(res.data, ctx.method);
@@ -267,7 +289,7 @@ export class GoogleApi {
 
   /** Bindings set on the account itself. `home` is its project when known; `-` lets Google infer it. */
   getServiceAccountIamPolicy(email: string, home: string | undefined, project?: string): Promise<ApiPolicy> {
-    const ctx = iam('serviceAccounts.getIamPolicy', email, 'iam.serviceAccounts.getIamPolicy', project);
+    const ctx = iam('serviceAccounts.getIamPolicy', email, permissionOf('iam.serviceAccounts.getIamPolicy'), project);
     return this.caller.call(ctx, async (a) => {
       const res = await this.clients.iam.projects.serviceAccounts.getIamPolicy(
         { resource: `projects/${home ?? '-'}/serviceAccounts/${email}`, 'options.requestedPolicyVersion': 3 },
@@ -278,7 +300,7 @@ export class GoogleApi {
   }
 
   listServiceAccountKeys(email: string, home: string | undefined, project?: string): Promise<ApiServiceAccountKey[]> {
-    const ctx = iam('serviceAccounts.keys.list', email, 'iam.serviceAccountKeys.list', project);
+    const ctx = iam('serviceAccounts.keys.list', email, permissionOf('iam.serviceAccountKeys.list'), project);
     return this.caller.call(ctx, async (a) => {
       const res = await this.clients.iam.projects.serviceAccounts.keys.list(
         { name: `projects/${home ?? '-'}/serviceAccounts/${email}` },
@@ -292,7 +314,7 @@ export class GoogleApi {
   /** A role definition: `roles/x`, `projects/p/roles/x` or `organizations/n/roles/x`. */
   getRole(name: string, project?: string): Promise<ApiRole> {
     const target = name.startsWith('roles/') ? `role ${name}` : name.slice(0, name.indexOf('/roles/'));
-    const ctx: CallContext = { api: 'iam', method: 'roles.get', resource: name, permission: 'iam.roles.get', target };
+    const ctx: CallContext = { api: 'iam', method: 'roles.get', resource: name, permission: permissionOf('iam.projects.roles.get'), target };
     if (project !== undefined) ctx.project = project;
     return this.caller.call(ctx, async (a) => {
       const res = name.startsWith('projects/')
