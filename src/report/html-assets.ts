@@ -310,10 +310,12 @@ export const HTML_SCRIPT = `
     return tr;
   }
 
+  // Rebuilding tens of thousands of rows on every keystroke would freeze the page; filters narrow it down.
+  var ROW_LIMIT = 2000;
   function render() {
     var list = visible().sort(compare);
     while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
-    list.forEach(function (x) {
+    list.slice(0, ROW_LIMIT).forEach(function (x) {
       tbody.appendChild(row(x));
       if (state.open[x.f.id] === true) tbody.appendChild(detail(x.f));
     });
@@ -324,7 +326,9 @@ export const HTML_SCRIPT = `
       tr.appendChild(td);
       tbody.appendChild(tr);
     }
-    count.textContent = 'Showing ' + list.length + ' of ' + findings.length + ' findings';
+    count.textContent = list.length <= ROW_LIMIT
+      ? 'Showing ' + list.length + ' of ' + findings.length + ' findings'
+      : 'Showing the first ' + ROW_LIMIT + ' of ' + list.length + ' matching findings (' + findings.length + ' in all); narrow the filters to see the rest';
     Array.prototype.forEach.call(document.querySelectorAll('th[data-sort]'), function (th) {
       var key = th.getAttribute('data-sort');
       if (key === state.key) th.setAttribute('aria-sort', state.dir === 1 ? 'ascending' : 'descending');

@@ -22,7 +22,8 @@ interface Loaded {
   problems: string[];
 }
 
-describe.skipIf(skip)('html report in Chromium', () => {
+// Generous timeouts: the machine is shared, and a slow browser is not a failure of the report.
+describe.skipIf(skip)('html report in Chromium', { timeout: 120_000 }, () => {
   let context: BrowserContext;
   let profile: string;
 
@@ -220,6 +221,17 @@ describe.skipIf(skip)('html report in Chromium', () => {
     const report: unknown = await page.evaluate("JSON.parse(document.getElementById('report-data').textContent)");
     expect(report).toEqual(JSON.parse(renderToString('json', hostileReport)));
     expect(requests).toEqual([PAGE_URL]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('a very large report shows the first 2,000 matching rows and says so', async () => {
+    const findings = Array.from({ length: 2_500 }, (_, i) => ({ ...demoReport.findings[i % 14]!, id: `big${i}` }));
+    const { page, problems } = await load({ ...demoReport, findings });
+    expect(await page.$$eval('#findings-body tr.finding', (r) => r.length)).toBe(2_000);
+    expect(await page.textContent('#shown-count')).toBe('Showing the first 2000 of 2500 matching findings (2500 in all); narrow the filters to see the rest');
+    await page.selectOption('#f-rule', 'role-not-allowed');
+    expect(await page.textContent('#shown-count')).toBe('Showing 178 of 2500 findings');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -187,7 +187,7 @@ describe('sarif', () => {
     ]);
   });
 
-  test('the default cap is GitHub’s 25,000 results', () => {
+  test('the default cap is GitHub’s 25,000 results', { timeout: 120_000 }, () => {
     expect(SARIF_MAX_RESULTS).toBe(25_000);
     const base = demoReport.findings[12]!; // low
     const findings = Array.from({ length: 25_002 }, (_, i) => ({ ...base, id: `id${i}`, severity: i === 25_001 ? ('critical' as const) : base.severity }));
