@@ -1,14 +1,18 @@
 import type { RequestContext } from './context.js';
+import * as asset from './asset-handlers.js';
 import * as crm from './crm-handlers.js';
 import * as iam from './iam-handlers.js';
+import * as rec from './recommender-handlers.js';
 import * as run from './run-handlers.js';
+import * as storage from './storage-handlers.js';
+import type { MediaBody } from './context.js';
 
 /**
  * Every route the emulator serves, with the API it belongs to and the IAM permission Google checks for it.
  * Kept as data: the scanner's list of required permissions is derived from this table.
  */
 
-export type ApiHost = 'run.googleapis.com' | 'cloudresourcemanager.googleapis.com' | 'iam.googleapis.com';
+export type ApiHost = 'run.googleapis.com' | 'cloudresourcemanager.googleapis.com' | 'iam.googleapis.com' | 'recommender.googleapis.com' | 'cloudasset.googleapis.com' | 'storage.googleapis.com';
 
 export interface RouteSpec {
   /** Stable name, e.g. 'run.services.list'. */
@@ -26,14 +30,21 @@ export interface RouteSpec {
   check: 'request' | 'per-result';
   /** For list calls: the field holding the items (used by the paging faults). */
   listKey?: string;
-  handler: (ctx: RequestContext) => Record<string, unknown>;
+  /** 'media': the body is content (a media upload), not JSON. */
+  body?: 'media';
+  handler: (ctx: RequestContext) => Record<string, unknown> | MediaBody;
 }
 
 const R = 'run.googleapis.com' as const;
 const C = 'cloudresourcemanager.googleapis.com' as const;
 const I = 'iam.googleapis.com' as const;
+const S = 'storage.googleapis.com' as const;
+const REC = 'recommender.googleapis.com' as const;
+const INSIGHTS = '/locations/{location}/insightTypes/{type}/insights';
+const RECOMMENDATIONS = '/locations/{location}/recommenders/{recommender}/recommendations';
 
 const RUN = '/v2/projects/{project}/locations/{location}';
+const A = 'cloudasset.googleapis.com' as const;
 
 export const ROUTES: readonly RouteSpec[] = [
   { id: 'run.services.list', api: R, method: 'GET', path: `${RUN}/services`, permission: 'run.services.list', check: 'request', listKey: 'services', handler: run.listServices },
@@ -45,6 +56,13 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'run.jobs.get', api: R, method: 'GET', path: `${RUN}/jobs/{job}`, permission: 'run.jobs.get', check: 'request', handler: run.getJob },
   { id: 'run.jobs.getIamPolicy', api: R, method: 'GET', path: `${RUN}/jobs/{job}:getIamPolicy`, permission: 'run.jobs.getIamPolicy', check: 'request', handler: run.getJobIamPolicy },
   { id: 'run.locations.list', api: R, method: 'GET', path: '/v1/projects/{project}/locations', permission: 'run.locations.list', check: 'request', listKey: 'locations', handler: run.listLocations },
+
+  { id: 'cloudasset.organizations.searchAllResources', api: A, method: 'GET', path: '/v1/organizations/{organization}:searchAllResources', permission: 'cloudasset.assets.searchAllResources', check: 'request', listKey: 'results', handler: asset.searchAllResources },
+  { id: 'cloudasset.folders.searchAllResources', api: A, method: 'GET', path: '/v1/folders/{folder}:searchAllResources', permission: 'cloudasset.assets.searchAllResources', check: 'request', listKey: 'results', handler: asset.searchAllResources },
+  { id: 'cloudasset.projects.searchAllResources', api: A, method: 'GET', path: '/v1/projects/{project}:searchAllResources', permission: 'cloudasset.assets.searchAllResources', check: 'request', listKey: 'results', handler: asset.searchAllResources },
+  { id: 'cloudasset.organizations.searchAllIamPolicies', api: A, method: 'GET', path: '/v1/organizations/{organization}:searchAllIamPolicies', permission: 'cloudasset.assets.searchAllIamPolicies', check: 'request', listKey: 'results', handler: asset.searchAllIamPolicies },
+  { id: 'cloudasset.folders.searchAllIamPolicies', api: A, method: 'GET', path: '/v1/folders/{folder}:searchAllIamPolicies', permission: 'cloudasset.assets.searchAllIamPolicies', check: 'request', listKey: 'results', handler: asset.searchAllIamPolicies },
+  { id: 'cloudasset.projects.searchAllIamPolicies', api: A, method: 'GET', path: '/v1/projects/{project}:searchAllIamPolicies', permission: 'cloudasset.assets.searchAllIamPolicies', check: 'request', listKey: 'results', handler: asset.searchAllIamPolicies },
 
   { id: 'crm.projects.get', api: C, method: 'GET', path: '/v3/projects/{project}', permission: 'resourcemanager.projects.get', check: 'request', handler: crm.getProject },
   { id: 'crm.projects.search', api: C, method: 'GET', path: '/v3/projects:search', permission: 'resourcemanager.projects.get', check: 'per-result', listKey: 'projects', handler: crm.searchProjects },
@@ -74,6 +92,17 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'iam.projects.roles.list', api: I, method: 'GET', path: '/v1/projects/{project}/roles', permission: 'iam.roles.list', check: 'request', listKey: 'roles', handler: iam.listProjectRoles },
   { id: 'iam.organizations.roles.get', api: I, method: 'GET', path: '/v1/organizations/{organization}/roles/{role}', permission: 'iam.roles.get', check: 'request', handler: iam.getOrganizationRole },
   { id: 'iam.organizations.roles.list', api: I, method: 'GET', path: '/v1/organizations/{organization}/roles', permission: 'iam.roles.list', check: 'request', listKey: 'roles', handler: iam.listOrganizationRoles },
+
+  { id: 'storage.objects.insert', api: S, method: 'POST', path: '/upload/storage/v1/b/{bucket}/o', permission: 'storage.objects.create', check: 'request', body: 'media', handler: storage.insertObject },
+  { id: 'storage.objects.get', api: S, method: 'GET', path: '/storage/v1/b/{bucket}/o/{object}', permission: 'storage.objects.get', check: 'request', handler: storage.getObject },
+  { id: 'storage.objects.list', api: S, method: 'GET', path: '/storage/v1/b/{bucket}/o', permission: 'storage.objects.list', check: 'request', listKey: 'items', handler: storage.listObjects },
+
+  { id: 'recommender.projects.insights.list', api: REC, method: 'GET', path: `/v1/projects/{project}${INSIGHTS}`, permission: 'recommender.iamPolicyInsights.list', check: 'request', listKey: 'insights', handler: rec.listProjectInsights },
+  { id: 'recommender.folders.insights.list', api: REC, method: 'GET', path: `/v1/folders/{folder}${INSIGHTS}`, permission: 'recommender.iamPolicyInsights.list', check: 'request', listKey: 'insights', handler: rec.listFolderInsights },
+  { id: 'recommender.organizations.insights.list', api: REC, method: 'GET', path: `/v1/organizations/{organization}${INSIGHTS}`, permission: 'recommender.iamPolicyInsights.list', check: 'request', listKey: 'insights', handler: rec.listOrganizationInsights },
+  { id: 'recommender.projects.recommendations.list', api: REC, method: 'GET', path: `/v1/projects/{project}${RECOMMENDATIONS}`, permission: 'recommender.iamPolicyRecommendations.list', check: 'request', listKey: 'recommendations', handler: rec.listProjectRecommendations },
+  { id: 'recommender.folders.recommendations.list', api: REC, method: 'GET', path: `/v1/folders/{folder}${RECOMMENDATIONS}`, permission: 'recommender.iamPolicyRecommendations.list', check: 'request', listKey: 'recommendations', handler: rec.listFolderRecommendations },
+  { id: 'recommender.organizations.recommendations.list', api: REC, method: 'GET', path: `/v1/organizations/{organization}${RECOMMENDATIONS}`, permission: 'recommender.iamPolicyRecommendations.list', check: 'request', listKey: 'recommendations', handler: rec.listOrganizationRecommendations },
 ];
 
 /** The permission table alone, for deriving what a scanner needs. */

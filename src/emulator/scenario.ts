@@ -110,6 +110,13 @@ export interface ScenarioJob {
   iamPolicy?: ScenarioPolicy;
 }
 
+export interface ScenarioBucket {
+  /** Globally unique at Google; unique within the scenario here. */
+  name: string;
+  /** Bucket-level IAM: the caller lacks these here (same patterns as a project's `deniedPermissions`). */
+  deniedPermissions?: string[];
+}
+
 export interface ScenarioProject {
   projectId: string;
   /** Decimal string. */
@@ -134,6 +141,8 @@ export interface ScenarioProject {
   serviceAccounts?: ScenarioServiceAccount[];
   services?: ScenarioService[];
   jobs?: ScenarioJob[];
+  /** Cloud Storage buckets in this project (where scheduled scans write reports); objects start empty. */
+  buckets?: ScenarioBucket[];
 }
 
 export interface ScenarioFolder {
@@ -154,10 +163,38 @@ export interface ScenarioOrganization {
   customRoles?: ScenarioCustomRole[];
 }
 
+/** 90 days of one member's use of one role at one place, as the IAM Recommender reports it (google.iam.policy.Insight). */
+export interface ScenarioRoleUsage {
+  /** Where the role is granted: `projects/{id}`, `folders/{n}` or `organizations/{n}`. */
+  resource: string;
+  member: string;
+  role: string;
+  /** Permissions seen used. */
+  exercised: string[];
+  /** Permissions Google expects to be needed although not seen used. */
+  inferred?: string[];
+  /** The Recommender's REPLACE_ROLE proposal; absent with nothing used: REMOVE_ROLE; absent otherwise: no recommendation. */
+  replacementRoles?: string[];
+}
+
+/** A regional google.run.service.IdentityRecommender recommendation for one service. */
+export interface ScenarioRunRecommendation {
+  /** `projects/{id}/locations/{region}/services/{name}` */
+  service: string;
+  description: string;
+}
+
+export interface ScenarioRecommender {
+  usage?: ScenarioRoleUsage[];
+  runIdentity?: ScenarioRunRecommendation[];
+}
+
 export interface Scenario {
   /** Free text shown by `emulator --describe`. */
   description?: string;
   organization: ScenarioOrganization;
   folders?: ScenarioFolder[];
   projects: ScenarioProject[];
+  /** What the Recommender API serves (insights and recommendations). Projects may disable it with disabledApis. */
+  recommender?: ScenarioRecommender;
 }

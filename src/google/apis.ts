@@ -1,16 +1,19 @@
-/** The three Google API families the collector talks to; each has its own pool, rate limit and stats. */
-export type ApiName = 'run' | 'iam' | 'crm';
+/** The Google API families the scanner talks to (storage only to write reports); each has its own pool, rate limit and stats. */
+export type ApiName = 'run' | 'iam' | 'crm' | 'storage' | 'recommender' | 'asset';
 
-export const API_NAMES: readonly ApiName[] = ['run', 'iam', 'crm'];
+export const API_NAMES: readonly ApiName[] = ['run', 'iam', 'crm', 'storage', 'recommender', 'asset'];
 
 export const API_HOST: Record<ApiName, string> = {
   run: 'run.googleapis.com',
   iam: 'iam.googleapis.com',
   crm: 'cloudresourcemanager.googleapis.com',
+  storage: 'storage.googleapis.com',
+  recommender: 'recommender.googleapis.com',
+  asset: 'cloudasset.googleapis.com',
 };
 
 /** Requests per minute per API. Run's quota is per region and not published; IAM and CRM are from Google's quota pages. */
-export const DEFAULT_QPM: Record<ApiName, number> = { run: 1000, iam: 6000, crm: 600 };
+export const DEFAULT_QPM: Record<ApiName, number> = { run: 1000, iam: 6000, crm: 600, storage: 600, recommender: 100, asset: 400 };
 
 /** What a single call is about: used for pooling, stats and for turning a failure into a message that says what to do. */
 export interface CallContext {

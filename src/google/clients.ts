@@ -1,7 +1,9 @@
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import { OAuth2Client, type AuthClient } from 'google-auth-library';
+import { cloudasset_v1 } from 'googleapis/build/src/apis/cloudasset/index.js';
 import { cloudresourcemanager_v1 } from 'googleapis/build/src/apis/cloudresourcemanager/index.js';
 import { iam_v1 } from 'googleapis/build/src/apis/iam/index.js';
+import { recommender_v1 } from 'googleapis/build/src/apis/recommender/index.js';
 import { run_v1, run_v2 } from 'googleapis/build/src/apis/run/index.js';
 import { UserError } from '../errors.js';
 
@@ -11,6 +13,8 @@ export interface Clients {
   runV2: run_v2.Run;
   iam: iam_v1.Iam;
   crmV1: cloudresourcemanager_v1.Cloudresourcemanager;
+  asset: cloudasset_v1.Cloudasset;
+  recommender: recommender_v1.Recommender;
   projects: ProjectsClient;
   folders: FoldersClient;
   organizations: OrganizationsClient;
@@ -78,6 +82,8 @@ export function createClients(opts: {
     runV2: new run_v2.Run(common),
     iam: new iam_v1.Iam(common),
     crmV1: new cloudresourcemanager_v1.Cloudresourcemanager(common),
+    asset: new cloudasset_v1.Cloudasset(common),
+    recommender: new recommender_v1.Recommender(common),
     projects: new ProjectsClient(gaxOptions),
     folders: new FoldersClient(gaxOptions),
     organizations: new OrganizationsClient(gaxOptions),

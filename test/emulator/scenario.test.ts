@@ -71,6 +71,10 @@ const FULL: DeepRequired<Scenario> = {
       jobs: [{ name: 'job', region: 'us-central1', serviceAccount: 'sa-one@full-project.iam.gserviceaccount.com', creator: 'me@x.example', labels: { a: 'b' }, annotations: { c: 'd' }, iamPolicy: POLICY }],
     },
   ],
+  recommender: {
+    usage: [{ resource: 'projects/full-project', member: 'serviceAccount:sa-one@full-project.iam.gserviceaccount.com', role: 'roles/editor', exercised: ['run.services.get'], inferred: ['run.services.list'], replacementRoles: ['roles/run.viewer'] }],
+    runIdentity: [{ service: 'projects/full-project/locations/us-central1/services/svc', description: 'use a dedicated identity' }],
+  },
 };
 
 type Schema = { properties?: Record<string, Schema>; items?: Schema; $ref?: string; definitions?: Record<string, Schema>; additionalProperties?: unknown };
