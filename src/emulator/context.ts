@@ -5,8 +5,12 @@ export interface RequestContext {
   method: string;
   pathname: string;
   query: URLSearchParams;
-  /** Parsed JSON body (POST), or undefined. */
+  /** Parsed JSON body (POST), or undefined; never parsed for media routes. */
   body: unknown;
+  /** The body as sent: the content of a media upload. */
+  rawBody: Buffer;
+  /** Request headers, lower-cased names (a media upload's content-type; whether credentials were sent). */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Path parameters, percent-decoded, by the names used in the route template. */
   params: Record<string, string>;
   world: World;
@@ -18,6 +22,14 @@ export interface RequestContext {
   api: string;
   /** The IAM permission Google checks for this route, if any. */
   permission?: string;
+}
+
+/** A non-JSON answer (a media download), sent as is with its own content type. */
+export class MediaBody {
+  constructor(
+    readonly content: Buffer,
+    readonly contentType: string,
+  ) {}
 }
 
 export function param(ctx: RequestContext, name: string): string {

@@ -8,8 +8,15 @@ export interface ErrorDetail {
   [k: string]: unknown;
 }
 
+/** The older model's error entries; Cloud Storage still answers with these and no `status`. */
+export interface LegacyErrorEntry {
+  message: string;
+  domain: string;
+  reason: string;
+}
+
 export interface GoogleErrorBody {
-  error: { code: number; message: string; status: string; details?: ErrorDetail[] };
+  error: { code: number; message: string; status?: string; details?: ErrorDetail[]; errors?: LegacyErrorEntry[] };
 }
 
 /** An error answer: thrown by handlers, turned into a response by the server. */
