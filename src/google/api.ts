@@ -122,6 +122,8 @@ export class GoogleApi {
       const [o] = await this.clients.organizations.getOrganization({ name }, gaxOnce(a));
       const obj = expectObject(o, ctx.method);
       const org: ApiOrganization = { name: requireString(obj, 'name', ctx.method), state: stateOf(obj) };
+      // resource-manager decodes any JSON into an object with defaults, so a body of the wrong shape shows up here as "".
+      if (!/^organizations\/\d+$/.test(org.name)) throw new BadResponseError(`${ctx.method}: organization name "${org.name}" is not organizations/{number}`);
       const displayName = nonEmpty(optionalString(obj, 'displayName', ctx.method));
       if (displayName !== undefined) org.displayName = displayName;
       return org;
@@ -406,6 +408,7 @@ function toProject(p: unknown, what: string): ApiProject {
 function toFolder(f: unknown, what: string): ApiFolder {
   const obj = expectObject(f, what);
   const out: ApiFolder = { name: requireString(obj, 'name', what), state: stateOf(obj) };
+  if (!/^folders\/\d+$/.test(out.name)) throw new BadResponseError(`${what}: folder name "${out.name}" is not folders/{number}`);
   const parent = nonEmpty(optionalString(obj, 'parent', what));
   if (parent !== undefined) out.parent = parent;
   const displayName = nonEmpty(optionalString(obj, 'displayName', what));
@@ -416,6 +419,11 @@ function toFolder(f: unknown, what: string): ApiFolder {
 /** Works on both googleapis JSON and resource-manager's decoded objects. */
 export function toPolicy(p: unknown, what: string): ApiPolicy {
   const obj = expectObject(p, what);
+  // Google sends an etag with every policy, even an empty one ("ACAB"); without it this is not a policy (and a
+  // body of the wrong shape decoded by resource-manager would otherwise read as "no bindings": a silent pass).
+  const etag = obj['etag'];
+  const etagLength = typeof etag === 'string' || etag instanceof Uint8Array ? etag.length : 0;
+  if (etagLength === 0) throw new BadResponseError(`${what}: the policy has no etag`);
   const version = obj['version'];
   if (version !== undefined && version !== null && typeof version !== 'number') {
     throw new BadResponseError(`${what}: policy version is not a number`);

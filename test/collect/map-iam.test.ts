@@ -60,7 +60,9 @@ describe('policies', () => {
 
   test('a policy of the wrong shape is a bad response', () => {
     expect(() => toPolicy({ bindings: 'x' }, 'projects.getIamPolicy')).toThrow(BadResponseError);
-    expect(() => toPolicy({ bindings: [{ members: [] }] }, 'projects.getIamPolicy')).toThrow('projects.getIamPolicy: bindings[0] has no role');
+    expect(() => toPolicy({ etag: 'ACAB', bindings: [{ members: [] }] }, 'projects.getIamPolicy')).toThrow('projects.getIamPolicy: bindings[0] has no role');
+    // What resource-manager makes of a JSON list where a policy should be: every field at its default.
+    expect(() => toPolicy({ version: 0, bindings: [], auditConfigs: [], etag: Buffer.alloc(0) }, 'projects.getIamPolicy')).toThrow('projects.getIamPolicy: the policy has no etag');
     expect(() => toPolicy('{"bindings": [', 'projects.getIamPolicy')).toThrow('projects.getIamPolicy: not JSON (14 bytes; truncated?)');
   });
 
