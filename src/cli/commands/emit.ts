@@ -1,5 +1,6 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RULES_DIR } from '../../paths.js';
 import { UserError } from '../../errors.js';
 import type { Report } from '../../model/finding.js';
 import { applyBaseline, FORMAT_EXTENSIONS, formatters, summaryLine, validateReport, type Format, type RenderOptions } from '../../report/index.js';
@@ -57,7 +58,13 @@ function renderOptions(args: ReportArgs, toTerminal: boolean): RenderOptions {
     color: toTerminal && process.stdout.isTTY === true && !noColor,
     width: toTerminal ? Math.max(60, Math.min(process.stdout.columns || 100, 160)) : 100,
     sarifLocation: args['sarif-location'] ?? args.rules ?? 'rules/default.yaml',
-    rulesMeta: RULES.map((r) => ({ id: r.id, title: r.title, defaultSeverity: r.defaultSeverity, summary: r.summary })),
+    rulesMeta: RULES.map((r) => ({
+      id: r.id,
+      title: r.title,
+      defaultSeverity: r.defaultSeverity,
+      summary: r.summary,
+      docPath: join(RULES_DIR, `${r.id}.md`),
+    })),
   };
 }
 
