@@ -37,5 +37,6 @@ export function buildReport(inv: Inventory, ev: EvaluationLike, times: { started
     },
     findings: ev.findings,
     errors,
+    ...(inv.usage && inv.usage.notes.length > 0 ? { notes: [...inv.usage.notes] } : {}),
   };
 }

@@ -77,4 +77,6 @@ export interface Report {
   };
   findings: Finding[];
   errors: ReportError[];
+  /** Things the reader should know that are not errors, e.g. why usage evidence (--usage-insights) is missing. */
+  notes?: string[];
 }

@@ -12,6 +12,8 @@
  * - Nothing secret is kept: no container env values, no secret references, no tokens.
  */
 
+import type { UsageEvidence } from './usage.js';
+
 export const INVENTORY_SCHEMA_VERSION = 1 as const;
 
 export type ScopeKind = 'projects' | 'folder' | 'organization';
@@ -240,6 +242,8 @@ export interface Inventory {
   errors: CollectionError[];
   /** Set by `collect --shard i/n`: this snapshot holds only the projects of shard `index` (0-based) of `count`. */
   shard?: ShardInfo;
+  /** Recommender usage evidence, present only when collected with --usage-insights. */
+  usage?: UsageEvidence;
 }
 
 export interface ShardInfo {
