@@ -7,6 +7,7 @@ import yargs, { type Argv } from 'yargs';
 import { UserError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { FORMAT_NAMES } from './format-names.js';
+import { configureLog, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
 
 const scopeGroup = 'Scope:';
 const connGroup = 'Connection:';
@@ -164,6 +165,13 @@ export function buildCli(argv: string[]): Argv {
       async (args) => (await import('./commands/schema.js')).schemaCommand(args),
     )
     .demandCommand(1, 'name a command: audit, collect, merge, demo, diff, rules, explain, schema, emulator, permissions or doctor')
+    .option('log-format', {
+      type: 'string',
+      choices: LOG_FORMATS,
+      default: 'text',
+      global: true,
+      describe: 'stderr as plain lines, or one JSON object per line with a severity (Cloud Logging)',
+    })
     .strict()
     .recommendCommands()
     .help()
@@ -177,19 +185,21 @@ export function buildCli(argv: string[]): Argv {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  configureLog(logFormatFromArgv(argv));
   try {
     await buildCli(argv).parseAsync();
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+    const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+    logExit(code, argv.find((a) => !a.startsWith('-')) ?? 'cloudrun-auditor');
+    return code;
   } catch (e) {
     if (e instanceof UserError) {
-      process.stderr.write(`cloudrun-auditor: ${e.message}\n`);
-      for (const line of e.details) process.stderr.write(`  ${line}\n`);
-      if (e.code === 'USAGE') process.stderr.write('Run `cloudrun-auditor --help` for usage.\n');
+      const hint = e.code === 'USAGE' ? 'Run `cloudrun-auditor --help` for usage.' : undefined;
+      logError(`cloudrun-auditor: ${e.message}`, e.details, EXIT.USAGE, hint);
       return EXIT.USAGE;
     }
     // Anything else is our bug: say so in one line, keep the stack for --verbose users.
     const err = e as Error;
-    process.stderr.write(`cloudrun-auditor: internal error: ${err?.message ?? String(e)}\n`);
+    logError(`cloudrun-auditor: internal error: ${err?.message ?? String(e)}`, [], EXIT.USAGE);
     if (process.argv.includes('--verbose') && err?.stack) process.stderr.write(err.stack + '\n');
     return EXIT.USAGE;
   }
