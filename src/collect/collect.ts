@@ -25,6 +25,7 @@ import { mapFolder, mapOrganization, projectNumberOf } from './map-crm.js';
 import { mapKey, mapPolicy, mapRole, mapServiceAccount, roleSource, rolesIn } from './map-iam.js';
 import { mapJob, mapService, type ProjectRef } from './map-run.js';
 import { resolveScope, validateScope } from './scope.js';
+import { collectFromAssetInventory, validateAssetScope, type CollectSource } from './asset-source.js';
 import { inShard } from './shard.js';
 import { byName, compareErrors, compareText } from './sort.js';
 
@@ -40,6 +41,8 @@ export interface CollectOptions extends GoogleOptions {
   onStats?: (stats: CallStats) => void;
   /** Only the projects of this shard (see shard.ts); the scope is still listed whole, so every shard agrees on it. */
   shard?: ShardInfo;
+  /** Where workloads and policies come from: each project's own APIs (default), or Cloud Asset Inventory (asset-source.ts). */
+  source?: CollectSource;
 }
 
 /**
@@ -49,8 +52,10 @@ export interface CollectOptions extends GoogleOptions {
  */
 export async function collectInventory(options: CollectOptions): Promise<Inventory> {
   validateScope(options.scope);
+  if (options.source === 'asset-inventory') validateAssetScope(options.scope);
   const api = await GoogleApi.connect(options);
   try {
+    if (options.source === 'asset-inventory') return await collectFromAssetInventory(api, options);
     return await new Collector(api, options).run();
   } finally {
     options.onStats?.(api.stats());
@@ -314,7 +319,7 @@ class Collector {
   }
 }
 
-function runtimeIdentities(services: Service[], jobs: Job[]): string[] {
+export function runtimeIdentities(services: Service[], jobs: Job[]): string[] {
   const all = [
     ...services.flatMap((s) => [s.serviceAccount, ...s.revisions.map((r) => r.serviceAccount)]),
     ...jobs.map((j) => j.serviceAccount),
@@ -341,7 +346,7 @@ function unreadableProject(projectId: string): Project {
  * A project is incomplete when anything its audit depends on could not be read: its own reads, a folder or
  * organisation above it, an identity its workloads run as, or a role granted in its hierarchy or on those identities.
  */
-function markIncomplete(
+export function markIncomplete(
   projects: Project[],
   accounts: ServiceAccount[],
   nodes: (Folder | Organization)[],

@@ -44,6 +44,7 @@ export const API_TITLES: Record<string, string> = {
   'run.googleapis.com': 'Cloud Run Admin API',
   'iam.googleapis.com': 'Identity and Access Management (IAM) API',
   'cloudresourcemanager.googleapis.com': 'Cloud Resource Manager API',
+  'cloudasset.googleapis.com': 'Cloud Asset API',
 };
 
 export function permissionDenied(permission: string, resource: string, api: string): ApiError {

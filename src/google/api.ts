@@ -5,6 +5,7 @@ import { closeClients, createClients, parseEndpoint, type Clients } from './clie
 import { BadResponseError } from './errors.js';
 import { resolveCredentials, type CredentialOptions } from './auth.js';
 import { collectPages, type Page } from './paging.js';
+import { searchAllIamPolicies as searchIamPolicies, searchAllResources as searchResources, type AssetPolicy, type AssetResource, type AssetScope } from './asset.js';
 import { permissionOf, type CallId } from './permissions.js';
 import { expectList, expectObject, isObject, optionalString, requireString, type JsonObject } from './shapes.js';
 import type {
@@ -69,6 +70,19 @@ export class GoogleApi {
 
   async close(): Promise<void> {
     await closeClients(this.clients);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Cloud Asset Inventory (--source asset-inventory)
+
+  /** Every resource of one asset type in the scope, from CAI's index (versionedResources included). */
+  searchAllResources(scope: AssetScope, assetType: string): Promise<AssetResource[]> {
+    return searchResources(this.clients.asset, this.caller, scope, assetType);
+  }
+
+  /** Every non-empty IAM policy on resources of these types in the scope. */
+  searchAllIamPolicies(scope: AssetScope, assetTypes: string[]): Promise<AssetPolicy[]> {
+    return searchIamPolicies(this.clients.asset, this.caller, scope, assetTypes);
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -277,6 +277,7 @@ export function classify(err: unknown, now: number = Date.now()): Failure {
 /** The predefined role to suggest for a missing permission: the narrowest common one that holds it. */
 export function roleToGrant(permission: string): string {
   if (permission.startsWith('run.')) return 'roles/run.viewer';
+  if (permission.startsWith('cloudasset.')) return 'roles/cloudasset.viewer';
   if (permission.endsWith('.getIamPolicy')) return 'roles/iam.securityReviewer';
   if (permission.startsWith('iam.')) return 'roles/iam.securityReviewer';
   if (permission.startsWith('resourcemanager.')) return 'roles/browser';

@@ -3,6 +3,7 @@ import type { Scope } from '../../model/inventory.js';
 import type { CollectOptions } from '../../collect/collect.js';
 import { endpointFrom } from '../scope.js';
 import { progressReporter } from '../progress.js';
+import { sourceFrom } from '../source-flag.js';
 import { qpmFrom, statsLines } from '../quota-flags.js';
 import type { CallStats } from '../../google/call.js';
 
@@ -13,6 +14,7 @@ export interface ConnectionArgs {
   quiet?: boolean;
   verbose?: boolean;
   qpm?: string | string[];
+  source?: string;
 }
 
 export function concurrencyFrom(raw: number | undefined): number {
@@ -34,6 +36,7 @@ export function collectOptionsFrom(args: ConnectionArgs, scope: Scope): { option
     throw new UserError('USAGE', '--impersonate-service-account cannot be combined with --endpoint, which sends no credentials');
   }
   const qpm = qpmFrom(args.qpm);
+  const source = sourceFrom(args.source, scope);
   const progress = progressReporter(!args.quiet);
   let stats: CallStats | undefined;
   const options: CollectOptions = {
@@ -42,6 +45,7 @@ export function collectOptionsFrom(args: ConnectionArgs, scope: Scope): { option
     onProgress: (p) => progress.update(p),
     onStats: (s) => (stats = s),
     ...(qpm !== undefined ? { qpm } : {}),
+    ...(source !== 'api' ? { source } : {}),
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(impersonate !== undefined ? { impersonateServiceAccount: impersonate } : {}),
   };
