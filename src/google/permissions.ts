@@ -75,6 +75,8 @@ export const GOOGLE_CALLS = {
   'recommender.folders.recommendations.list': { api: 'recommender', http: 'GET', path: '/v1/folders/{folder}/locations/{location}/recommenders/{recommender}/recommendations', permission: 'recommender.iamPolicyRecommendations.list', checkedOn: F, feature: 'usage-insights', why: 'role proposals for roles granted on a folder' },
   'recommender.organizations.recommendations.list': { api: 'recommender', http: 'GET', path: '/v1/organizations/{organization}/locations/{location}/recommenders/{recommender}/recommendations', permission: 'recommender.iamPolicyRecommendations.list', checkedOn: O, feature: 'usage-insights', why: 'role proposals for roles granted on the organisation' },
 
+  'asset.searchAllResources': { api: 'asset', http: 'GET', path: '/v1/{scope}:searchAllResources', permission: 'cloudasset.assets.searchAllResources', checkedOn: PARENTS, feature: 'asset-inventory', why: 'services, revisions, jobs, runtime identities and their keys, from one organisation-wide index' },
+  'asset.searchAllIamPolicies': { api: 'asset', http: 'GET', path: '/v1/{scope}:searchAllIamPolicies', permission: 'cloudasset.assets.searchAllIamPolicies', checkedOn: PARENTS, feature: 'asset-inventory', why: 'IAM policies of projects, folders, the organisation, services and identities, from the same index' },
 } as const satisfies Record<string, CallSpec>;
 
 export type CallId = keyof typeof GOOGLE_CALLS;
@@ -110,6 +112,8 @@ export const METHOD_CALLS: { readonly [M in GoogleApiMethod]: readonly CallId[] 
     'recommender.folders.recommendations.list',
     'recommender.organizations.recommendations.list',
   ],
+  searchAllResources: ['asset.searchAllResources'],
+  searchAllIamPolicies: ['asset.searchAllIamPolicies'],
 };
 
 export function callSpec(id: CallId): CallSpec {
