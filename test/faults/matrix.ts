@@ -87,6 +87,8 @@ export interface CallKind {
   path: string;
   /** How many requests the clean scan sent to exactly this path. */
   cleanCount: number;
+  /** The collector pages this list (asks with pageSize); unpaged lists such as keys.list cannot loop. */
+  paged: boolean;
 }
 
 /**
@@ -104,6 +106,7 @@ export function callKinds(log: readonly RequestLogEntry[]): CallKind[] {
       method: r.method,
       path: r.path,
       cleanCount: log.filter((x) => x.method === r.method && x.path === r.path).length,
+      paged: new URLSearchParams(r.query).has('pageSize'),
     });
   }
   return [...out.values()].sort((a, b) => ROUTES.indexOf(a.route) - ROUTES.indexOf(b.route));

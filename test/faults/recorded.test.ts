@@ -12,7 +12,7 @@ const clean = await scan([]);
 const kinds = callKinds(clean.emu.requests);
 
 describe.each(kinds.map((k) => [k.route.id, k] as const))('%s', (_id, k) => {
-  const cases = RECORDED.filter((c) => !c.listOnly || k.route.listKey !== undefined);
+  const cases = RECORDED.filter((c) => !c.listOnly || k.paged);
   test.each(cases.map((c) => [c.name, c] as const))('%s: recorded, never a silent pass', async (_name, c) => {
     const s = await scan([{ ...c.fault, method: k.method, path: exactPath(k.path) }], retryFor(c.hang, RETRY, HANG_RETRY));
     expectRecorded(clean, s, k, c);
