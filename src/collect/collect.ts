@@ -28,6 +28,7 @@ import { resolveScope, validateScope } from './scope.js';
 import { collectFromAssetInventory, validateAssetScope, type CollectSource } from './asset-source.js';
 import { inShard } from './shard.js';
 import { byName, compareErrors, compareText } from './sort.js';
+import { collectUsage } from './usage.js';
 
 export interface CollectProgress {
   projectsDone: number;
@@ -43,6 +44,8 @@ export interface CollectOptions extends GoogleOptions {
   shard?: ShardInfo;
   /** Where workloads and policies come from: each project's own APIs (default), or Cloud Asset Inventory (asset-source.ts). */
   source?: CollectSource;
+  /** Also read Recommender usage evidence (usage.ts), spending at most `cap` reads. */
+  usageInsights?: { cap: number };
 }
 
 /**
@@ -55,8 +58,9 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   if (options.source === 'asset-inventory') validateAssetScope(options.scope);
   const api = await GoogleApi.connect(options);
   try {
-    if (options.source === 'asset-inventory') return await collectFromAssetInventory(api, options);
-    return await new Collector(api, options).run();
+    const inv = options.source === 'asset-inventory' ? await collectFromAssetInventory(api, options) : await new Collector(api, options).run();
+    if (options.usageInsights) inv.usage = await collectUsage(api, inv, options.usageInsights.cap);
+    return inv;
   } finally {
     options.onStats?.(api.stats());
     await api.close();
