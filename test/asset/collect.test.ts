@@ -123,8 +123,8 @@ describe('a folder scope', () => {
     ]);
     expect(requests.filter((r) => r.path.includes('/serviceAccounts/')).map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'GET /v1/projects/-/serviceAccounts/notifier@acme-shared-svcs.iam.gserviceaccount.com',
-      'POST /v1/projects/acme-shared-svcs/serviceAccounts/notifier@acme-shared-svcs.iam.gserviceaccount.com:getIamPolicy',
       'GET /v1/projects/acme-shared-svcs/serviceAccounts/notifier@acme-shared-svcs.iam.gserviceaccount.com/keys',
+      'POST /v1/projects/acme-shared-svcs/serviceAccounts/notifier@acme-shared-svcs.iam.gserviceaccount.com:getIamPolicy',
     ]);
     expect(requests.filter((r) => r.api === 'cloudasset.googleapis.com').every((r) => r.path.startsWith('/v1/folders/619283740015:'))).toBe(true);
   });
