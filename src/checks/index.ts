@@ -15,6 +15,7 @@ import { RULE_IDS } from './rule-ids.js';
 import { sharedIdentityRule } from './shared-identity.js';
 import type { RuleDefinition } from './types.js';
 import { unexpectedIdentityRule } from './unexpected-identity.js';
+import { unusedPermissionsRule } from './unused-permissions.js';
 import { userManagedKeyRule } from './user-managed-key.js';
 
 export type { RuleDefinition, Check, CheckContext, Issue, EffectivePolicy } from './types.js';
@@ -31,6 +32,7 @@ export const RULES: readonly RuleDefinition[] = [
   roleNotAllowedRule,
   sharedIdentityRule,
   unexpectedIdentityRule,
+  unusedPermissionsRule,
   userManagedKeyRule,
 ];
 

@@ -10,6 +10,7 @@ export const RULE_IDS = [
   'role-not-allowed',
   'shared-identity',
   'unexpected-identity',
+  'unused-permissions',
   'user-managed-key',
 ] as const;
 

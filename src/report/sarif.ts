@@ -23,6 +23,7 @@ const RULE_TAGS: Record<string, string[]> = {
   'role-denied': ['least-privilege', 'policy'],
   'unexpected-identity': ['policy'],
   'shared-identity': ['least-privilege'],
+  'unused-permissions': ['least-privilege', 'usage'],
   'cross-project-identity': ['least-privilege'],
 };
 
