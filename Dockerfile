@@ -10,8 +10,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY rules ./rules
+# Only the data files under src/ are read at run time (schemas, role data, the demo scenario).
 RUN npm run build \
- # Only the data files under src/ are read at run time (schemas, role data, the demo scenario).
  && mkdir -p /out/src \
  && cd src && find . \( -name '*.json' -o -name '*.yaml' \) -exec cp --parents {} /out/src/ \;
 

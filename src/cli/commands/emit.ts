@@ -7,8 +7,12 @@ import { applyBaseline, FORMAT_EXTENSIONS, formatters, summaryLine, validateRepo
 import { RULES } from '../../checks/index.js';
 import { exitCodeFor, type FailOn } from '../exit-codes.js';
 import { writeChunks } from '../output.js';
+import { isGcsUrl, parseGcsUrl } from '../../google/gcs-url.js';
+import { contentTypeFor, uploadReportObjects, type GcsConnectionArgs } from '../gcs-output.js';
+import { isJsonLog, recordSummary } from '../log.js';
+import { runSummary } from '../run-summary.js';
 
-export interface ReportArgs {
+export interface ReportArgs extends GcsConnectionArgs {
   rules?: string;
   format?: string | string[];
   output?: string;
@@ -33,6 +37,8 @@ export function formatsFrom(args: ReportArgs): Format[] {
   if (args.output !== undefined && args['output-dir'] !== undefined) {
     throw new UserError('USAGE', '--output and --output-dir cannot be combined');
   }
+  const dir = args['output-dir'];
+  if (dir !== undefined && isGcsUrl(dir)) parseGcsUrl(dir, '--output-dir');
   return formats;
 }
 
@@ -77,25 +83,41 @@ export async function emitReport(
   const formats = formatsFrom(args);
   if (opts.baseline !== undefined) report = applyBaseline(report, opts.baseline);
   const dir = args['output-dir'];
-  if (dir !== undefined) {
+  let written: string[] = [];
+  if (dir !== undefined && isGcsUrl(dir)) {
+    const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const objects = formats.flatMap((format) => {
+      const ext = FORMAT_EXTENSIONS[format];
+      const body = [...formatters[format](report, renderOptions(args, false))].join('');
+      const contentType = contentTypeFor(ext);
+      return [
+        { name: `cloudrun-audit-${stamp}.${ext}`, body, contentType },
+        { name: `latest.${ext}`, body, contentType },
+      ];
+    });
+    written = await uploadReportObjects(dir, objects, args);
+  } else if (dir !== undefined) {
     const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     for (const format of formats) {
       const ext = FORMAT_EXTENSIONS[format];
       const file = join(dir, `cloudrun-audit-${stamp}.${ext}`);
       await writeChunks(formatters[format](report, renderOptions(args, false)), file);
       copyFileSync(file, join(dir, `latest.${ext}`));
+      written.push(file, join(dir, `latest.${ext}`));
     }
   } else {
     const format = formats[0]!;
     await writeChunks(formatters[format](report, renderOptions(args, args.output === undefined)), args.output);
   }
   const toTerminal = dir === undefined && args.output === undefined && formats[0] === 'table';
-  if (!args.quiet && !toTerminal) process.stderr.write(summaryLine(report) + '\n');
+  const failOn = (args['fail-on'] ?? 'high') as FailOn;
+  recordSummary(runSummary(report, failOn, written));
+  if (!args.quiet && !toTerminal && !isJsonLog()) process.stderr.write(summaryLine(report) + '\n');
   if (opts.gate !== false) {
     process.exitCode = exitCodeFor({
       findings: report.findings,
       errorCount: report.errors.length,
-      failOn: (args['fail-on'] ?? 'high') as FailOn,
+      failOn,
       allowIncomplete: args['allow-incomplete'] ?? false,
     });
   }
