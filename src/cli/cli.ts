@@ -20,6 +20,15 @@ function scopeOptions<T>(y: Argv<T>) {
     .option('region', { type: 'string', array: true, group: scopeGroup, describe: 'Only these regions (repeatable, or comma-separated)' });
 }
 
+/** Where audit and collect read workloads and policies from (src/collect/asset-source.ts). */
+const SOURCE_OPTION = {
+  type: 'string',
+  choices: ['api', 'asset-inventory'],
+  default: 'api',
+  group: scopeGroup,
+  describe: 'api: each project\'s own APIs; asset-inventory: Cloud Asset Inventory, one search per folder/organisation',
+} as const;
+
 function connectionOptions<T>(y: Argv<T>) {
   return y
     .option('endpoint', {
@@ -64,6 +73,7 @@ export function buildCli(argv: string[]): Argv {
       (y) =>
         reportOptions(connectionOptions(scopeOptions(y)))
           .option('snapshot', { type: 'string', group: scopeGroup, describe: 'Audit a snapshot written by `collect`, with no network' })
+          .option('source', SOURCE_OPTION)
           .example('$0 audit --project acme-prod --format csv -o findings.csv', 'a spreadsheet of one project')
           .example('$0 audit --organization 123456789012 --fail-on high', 'a CI gate over an organisation')
           .epilog(EXIT_CODES_HELP),
@@ -76,6 +86,7 @@ export function buildCli(argv: string[]): Argv {
         connectionOptions(scopeOptions(y))
           .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Snapshot file to write' })
           .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when something could not be read' })
+          .option('source', SOURCE_OPTION)
           .option('shard', {
             type: 'string',
             group: scopeGroup,
