@@ -74,6 +74,7 @@ export function buildCli(argv: string[]): Argv {
         reportOptions(connectionOptions(scopeOptions(y)))
           .option('snapshot', { type: 'string', group: scopeGroup, describe: 'Audit a snapshot written by `collect`, with no network' })
           .option('source', SOURCE_OPTION)
+          .option('input', { type: 'string', array: true, group: scopeGroup, describe: 'Audit exported JSON with no network: gcloud run/projects/iam --format=json output, Run v2 JSON, Cloud Asset Inventory exports (repeatable; iam=PROJECT:FILE names a policy file)' })
           .example('$0 audit --project acme-prod --format csv -o findings.csv', 'a spreadsheet of one project')
           .example('$0 audit --organization 123456789012 --fail-on high', 'a CI gate over an organisation')
           .epilog(EXIT_CODES_HELP),

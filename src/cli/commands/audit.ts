@@ -2,6 +2,7 @@ import { UserError } from '../../errors.js';
 import type { Inventory } from '../../model/inventory.js';
 import { collectInventory } from '../../collect/collect.js';
 import { readSnapshot } from '../../model/snapshot.js';
+import { loadOfflineInputs } from '../../offline/load.js';
 import { defaultRules, loadRulesFile } from '../../rules/load.js';
 import { auditInventory } from '../../audit/pipeline.js';
 import { restrictToRegions } from '../../audit/filter.js';
@@ -11,6 +12,7 @@ import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
 
 interface AuditArgs extends ScopeFlags, ConnectionArgs, ReportArgs {
   snapshot?: string;
+  input?: string[];
 }
 
 export async function auditCommand(raw: unknown): Promise<void> {
@@ -27,14 +29,25 @@ export async function auditCommand(raw: unknown): Promise<void> {
     }
     if (args.snapshot === '') throw new UserError('USAGE', '--snapshot needs a file name');
   }
-  const scope = args.snapshot === undefined ? scopeFromFlags(args, { required: true }) : undefined;
+  if (args.input !== undefined) {
+    const conflicting = (['snapshot', 'project', 'folder', 'organization', 'endpoint', 'impersonate-service-account'] as const).filter(
+      (k) => args[k] !== undefined,
+    );
+    if (conflicting.length > 0) {
+      throw new UserError('USAGE', `--input audits exported files with no network; it cannot be combined with --${conflicting.join(', --')}`);
+    }
+  }
+  const offline = args.snapshot !== undefined || args.input !== undefined;
+  const scope = offline ? undefined : scopeFromFlags(args, { required: true });
   const regions = regionsFrom(args);
   formatsFrom(args);
   const baseline = args.baseline !== undefined ? readReport(args.baseline, '--baseline') : undefined;
   const rules = args.rules !== undefined ? loadRulesFile(args.rules) : defaultRules();
 
   let inventory: Inventory;
-  if (args.snapshot !== undefined) {
+  if (args.input !== undefined) {
+    inventory = restrictToRegions(loadOfflineInputs(args.input), regions);
+  } else if (args.snapshot !== undefined) {
     inventory = restrictToRegions(readSnapshot(args.snapshot), regions);
   } else {
     const { options, finish } = collectOptionsFrom(args, scope!);
