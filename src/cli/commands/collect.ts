@@ -1,6 +1,7 @@
 import { collectInventory } from '../../collect/collect.js';
 import { writeSnapshot } from '../../model/snapshot.js';
 import { EXIT } from '../exit-codes.js';
+import { isJsonLog, log, recordSummary } from '../log.js';
 import { scopeFromFlags, type ScopeFlags } from '../scope.js';
 import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
 import { shardFrom } from '../../collect/shard.js';
@@ -24,14 +25,12 @@ export async function collectCommand(raw: unknown): Promise<void> {
     finish();
   }
   await writeSnapshot(inventory, args.output);
-  if (!args.quiet) {
-    const services = inventory.projects.reduce((n, p) => n + p.services.length, 0);
-    const jobs = inventory.projects.reduce((n, p) => n + p.jobs.length, 0);
-    process.stderr.write(
-      `wrote ${args.output}: ${shard !== undefined ? `shard ${shard.index}/${shard.count}, ` : ''}${inventory.projects.length} projects, ${services} services, ${jobs} jobs` +
-        (inventory.errors.length > 0 ? `; ${inventory.errors.length} could not be read (see "errors")` : '') +
-        '\n',
-    );
-  }
+  const services = inventory.projects.reduce((n, p) => n + p.services.length, 0);
+  const jobs = inventory.projects.reduce((n, p) => n + p.jobs.length, 0);
+  const line =
+    `wrote ${args.output}: ${shard !== undefined ? `shard ${shard.index}/${shard.count}, ` : ''}${inventory.projects.length} projects, ${services} services, ${jobs} jobs` +
+    (inventory.errors.length > 0 ? `; ${inventory.errors.length} could not be read (see "errors")` : '');
+  recordSummary({ message: line, fields: { summary: { projects: inventory.projects.length, services, jobs, errors: inventory.errors.length } } });
+  if (!args.quiet && !isJsonLog()) log('INFO', line);
   process.exitCode = inventory.errors.length > 0 && !args['allow-incomplete'] ? EXIT.INCOMPLETE : EXIT.OK;
 }

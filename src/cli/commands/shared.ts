@@ -3,6 +3,8 @@ import type { Scope } from '../../model/inventory.js';
 import type { CollectOptions } from '../../collect/collect.js';
 import { endpointFrom } from '../scope.js';
 import { progressReporter } from '../progress.js';
+import { jsonProgressReporter } from '../log-progress.js';
+import { isJsonLog, log } from '../log.js';
 import { sourceFrom } from '../source-flag.js';
 import { qpmFrom, statsLines } from '../quota-flags.js';
 import type { CallStats } from '../../google/call.js';
@@ -25,7 +27,7 @@ export function concurrencyFrom(raw: number | undefined): number {
   return n;
 }
 
-/** Collector options from the connection flags; progress goes to a TTY stderr only. */
+/** Collector options from the connection flags; progress goes to a TTY stderr only, or to JSON logs. */
 export function collectOptionsFrom(args: ConnectionArgs, scope: Scope): { options: CollectOptions; finish(): void } {
   const endpoint = endpointFrom(args.endpoint ?? process.env['CLOUDRUN_AUDITOR_ENDPOINT']);
   const impersonate = args['impersonate-service-account'];
@@ -37,7 +39,7 @@ export function collectOptionsFrom(args: ConnectionArgs, scope: Scope): { option
   }
   const qpm = qpmFrom(args.qpm);
   const source = sourceFrom(args.source, scope);
-  const progress = progressReporter(!args.quiet);
+  const progress = isJsonLog() ? jsonProgressReporter(!args.quiet) : progressReporter(!args.quiet);
   let stats: CallStats | undefined;
   const options: CollectOptions = {
     scope,
@@ -53,7 +55,7 @@ export function collectOptionsFrom(args: ConnectionArgs, scope: Scope): { option
     options,
     finish: () => {
       progress.done();
-      if (args.verbose && stats !== undefined) for (const line of statsLines(stats)) process.stderr.write(line + '\n');
+      if (args.verbose && stats !== undefined) for (const line of statsLines(stats)) log('INFO', line);
     },
   };
 }
