@@ -31,16 +31,19 @@ export const unusedPermissionsRule: RuleDefinition = {
   check(w, ctx) {
     if (!ctx.index.inventory.usage) return [];
     const plan = planLeastPrivilege(w, ctx.index, catalog(ctx.index.inventory.roles));
+    const runAdvice = ctx.index.inventory.usage.runRecommendations.filter((r) => r.service === w.service?.name).map((r) => r.description);
     return plan.evidence.map((u): Issue => {
       const used = usedPermissions(u);
       const place = ctx.index.place(u.place);
       const where = place ? describePlace(place) : u.place;
       const primitive = (PRIMITIVE_ROLES as readonly string[]).includes(u.role);
-      const replacement = plan.customRole
+      const replacement = plan.used.length === 0
+        ? 'nothing: it used none of them'
+        : plan.customRole
         ? `a custom role with the ${plan.customRole.permissions.length} permission${plan.customRole.permissions.length === 1 ? '' : 's'} it needs`
         : plan.add.length > 0
           ? plan.add.map((a) => a.role).join(', ')
-          : 'nothing (its other roles cover what it used)';
+          : 'nothing: its other roles grant all it used';
       const google = u.recommendation
         ? ` The IAM Recommender proposes ${u.recommendation.subtype}${u.recommendation.addedRoles.length > 0 ? ` (${u.recommendation.addedRoles.join(', ')})` : ''}.`
         : '';
@@ -61,6 +64,7 @@ export const unusedPermissionsRule: RuleDefinition = {
           recommendedRoles: plan.add.map((a) => a.role),
           ...(plan.customRole ? { customRole: plan.customRole } : {}),
           alreadyGranted: plan.alreadyGranted,
+          ...(runAdvice.length > 0 ? { cloudRunRecommendations: runAdvice } : {}),
           identityState: identityState(w, ctx.index).state,
         },
         remediation: {

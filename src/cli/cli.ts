@@ -7,6 +7,7 @@ import yargs, { type Argv } from 'yargs';
 import { UserError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { FORMAT_NAMES } from './format-names.js';
+import { permissionsOfCommand, recommendCommand, rolesCommand, usageOptions } from './least-cli.js';
 import { configureLog, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
 
 const scopeGroup = 'Scope:';
@@ -71,7 +72,7 @@ export function buildCli(argv: string[]): Argv {
       'audit',
       'Scan a project, folder or organisation (or a snapshot) and report findings',
       (y) =>
-        reportOptions(connectionOptions(scopeOptions(y)))
+        usageOptions(reportOptions(connectionOptions(scopeOptions(y))))
           .option('snapshot', { type: 'string', group: scopeGroup, describe: 'Audit a snapshot written by `collect`, with no network' })
           .option('source', SOURCE_OPTION)
           .option('input', { type: 'string', array: true, group: scopeGroup, describe: 'Audit exported JSON with no network: gcloud run/projects/iam --format=json output, Run v2 JSON, Cloud Asset Inventory exports (repeatable; iam=PROJECT:FILE names a policy file)' })
@@ -84,7 +85,7 @@ export function buildCli(argv: string[]): Argv {
       'collect',
       'Read the inventory of a scope and write it as a snapshot for a later offline audit',
       (y) =>
-        connectionOptions(scopeOptions(y))
+        usageOptions(connectionOptions(scopeOptions(y)))
           .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Snapshot file to write' })
           .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when something could not be read' })
           .option('source', SOURCE_OPTION)
@@ -176,7 +177,10 @@ export function buildCli(argv: string[]): Argv {
       y.positional('name', { type: 'string', choices: ['report', 'rules', 'snapshot', 'scenario'] as const, demandOption: true }),
       async (args) => (await import('./commands/schema.js')).schemaCommand(args),
     )
-    .demandCommand(1, 'name a command: audit, collect, merge, demo, diff, rules, explain, schema, emulator, permissions or doctor')
+    .command(rolesCommand(connectionOptions))
+    .command(permissionsOfCommand(scopeOptions, connectionOptions))
+    .command(recommendCommand(scopeOptions, connectionOptions))
+    .demandCommand(1, 'name a command: audit, collect, merge, demo, diff, rules, explain, schema, emulator, permissions, doctor, roles, permissions-of or recommend')
     .option('log-format', {
       type: 'string',
       choices: LOG_FORMATS,

@@ -46,6 +46,8 @@ export interface CollectOptions extends GoogleOptions {
   source?: CollectSource;
   /** Also read Recommender usage evidence (usage.ts), spending at most `cap` reads. */
   usageInsights?: { cap: number };
+  /** Predefined role definitions from the role cache (src/least/role-cache.ts): these are not read with roles.get. */
+  predefinedRoles?: ReadonlyMap<string, RoleDefinition>;
 }
 
 /**
@@ -313,6 +315,8 @@ class Collector {
     const roles = await Promise.all(
       names.map((name) => {
         const project = roleSource(name) === 'project' ? name.split('/')[1] : undefined;
+        const cached = name.startsWith('roles/') ? this.options.predefinedRoles?.get(name) : undefined;
+        if (cached) return Promise.resolve(cached);
         return this.guard(
           this.api.getRole(name, project).then((r) => mapRole(r, name)),
           null,

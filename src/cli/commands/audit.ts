@@ -9,8 +9,9 @@ import { restrictToRegions } from '../../audit/filter.js';
 import { regionsFrom, scopeFromFlags, type ScopeFlags } from '../scope.js';
 import { emitReport, formatsFrom, readReport, type ReportArgs } from './emit.js';
 import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
+import { applyLeastOptions, type UsageArgs } from './least-options.js';
 
-interface AuditArgs extends ScopeFlags, ConnectionArgs, ReportArgs {
+interface AuditArgs extends ScopeFlags, ConnectionArgs, ReportArgs, UsageArgs {
   snapshot?: string;
   input?: string[];
 }
@@ -51,6 +52,7 @@ export async function auditCommand(raw: unknown): Promise<void> {
     inventory = restrictToRegions(readSnapshot(args.snapshot), regions);
   } else {
     const { options, finish } = collectOptionsFrom(args, scope!);
+    await applyLeastOptions(options, args);
     try {
       inventory = await collectInventory(options);
     } finally {

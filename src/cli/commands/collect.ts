@@ -4,9 +4,10 @@ import { EXIT } from '../exit-codes.js';
 import { isJsonLog, log, recordSummary } from '../log.js';
 import { scopeFromFlags, type ScopeFlags } from '../scope.js';
 import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
+import { applyLeastOptions, type UsageArgs } from './least-options.js';
 import { shardFrom } from '../../collect/shard.js';
 
-interface CollectArgs extends ScopeFlags, ConnectionArgs {
+interface CollectArgs extends ScopeFlags, ConnectionArgs, UsageArgs {
   output: string;
   'allow-incomplete'?: boolean;
   shard?: string;
@@ -18,6 +19,7 @@ export async function collectCommand(raw: unknown): Promise<void> {
   const { options, finish } = collectOptionsFrom(args, scope);
   const shard = shardFrom(args.shard);
   if (shard !== undefined) options.shard = shard;
+  await applyLeastOptions(options, args);
   let inventory;
   try {
     inventory = await collectInventory(options);

@@ -1,0 +1,19 @@
+import type { CollectOptions } from '../../collect/collect.js';
+import { predefinedRolesForAudit } from '../../least/refresh.js';
+import { capFrom } from './least.js';
+
+export interface UsageArgs {
+  'usage-insights'?: boolean;
+  'usage-insights-cap'?: number;
+  quiet?: boolean;
+}
+
+/** --usage-insights, and the role cache (when `roles sync` made one for this endpoint) in place of roles.get. */
+export async function applyLeastOptions(options: CollectOptions, args: UsageArgs): Promise<void> {
+  if (args['usage-insights']) options.usageInsights = { cap: capFrom(args['usage-insights-cap']) };
+  const warn = (line: string): void => {
+    if (!args.quiet) process.stderr.write(`cloudrun-auditor: ${line}\n`);
+  };
+  const roles = await predefinedRolesForAudit(options, new Date(), warn);
+  if (roles) options.predefinedRoles = roles;
+}
