@@ -173,7 +173,10 @@ export function searchAllResources(ctx: RequestContext): Json {
     .filter((r) => byType(r['assetType']) && byQuery(r));
   if (order) items = [...items].sort(order);
   serverPicksPageSize(ctx);
-  return listBody('results', items.map(mask), ctx, SEARCH_PAGE);
+  const body = listBody('results', items, ctx, SEARCH_PAGE);
+  // The mask shapes only the page sent, not the whole index.
+  if (Array.isArray(body['results'])) body['results'] = (body['results'] as Json[]).map(mask);
+  return body;
 }
 
 export function searchAllIamPolicies(ctx: RequestContext): Json {
