@@ -144,7 +144,8 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
     if ((it.kind === 'asset' || it.kind === 'asset-policy') && it.ancestors.length > 0) {
       const n = numberText(/^projects\/(.+)$/.exec(it.ancestors[0] ?? '')?.[1]);
       const id = n !== undefined ? idByNumber.get(n) : undefined;
-      if (id !== undefined && !chains.has(id)) chains.set(id, it.ancestors.slice(1));
+      // A bare project (a search result with no folders or organisation) says nothing about what is above it.
+      if (id !== undefined && !chains.has(id) && it.ancestors.length > 1) chains.set(id, it.ancestors.slice(1));
     }
   }
 
@@ -241,14 +242,27 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
   }
 
   // CAI keeps only non-empty policies: within a project an export or search covered, no policy means none set.
+  // Every project, folder and organisation an Asset Inventory policy listing reached (any policy beneath or on it).
   const caiPolicyProjects = new Set<string>();
+  const caiCovered = new Set<string>();
   for (const it of items) {
     if (it.kind !== 'asset-policy') continue;
     const n = numberText(/^projects\/(.+)$/.exec(it.project ?? it.ancestors[0] ?? '')?.[1]);
     const token = /^\/\/[^/]+\/projects\/([^/]+)/.exec(it.name)?.[1];
     const id = n !== undefined ? ref(n).projectId : token !== undefined ? ref(token).projectId : undefined;
     if (id !== undefined) caiPolicyProjects.add(id);
+    for (const a of it.ancestors) if (!a.startsWith('projects/')) caiCovered.add(a);
+    const node = hierarchyNodeOf(it.name);
+    if (node !== undefined && !node.startsWith('projects/')) caiCovered.add(node);
   }
+  const orEmpty = (key: string, covered: boolean): Policy | null => policies.get(key) ?? (covered ? emptyPolicy() : null);
+
+  // Projects with no workloads still matter: they are the homes of runtime identities, whose policies say who may act as them.
+  for (const it of items) {
+    const id = it.kind === 'project' || it.kind === 'ancestors' ? it.projectId : it.kind === 'policy' ? /^projects\/([^/]+)$/.exec(hierarchyKey(it.on))?.[1] : undefined;
+    if (id !== undefined && !/^\d+$/.test(id)) bucket(ref(id));
+  }
+  for (const id of caiPolicyProjects) if (!/^\d+$/.test(id)) bucket(ref(id));
 
   // --- Projects.
   const projects: Project[] = [];
@@ -284,7 +298,7 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
       state: meta?.state ?? 'ACTIVE',
       labels: Object.fromEntries(Object.entries(meta?.labels ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
       ancestry: chain ?? [],
-      iamPolicy: policies.get(`projects/${r.projectId}`) ?? null,
+      iamPolicy: orEmpty(`projects/${r.projectId}`, caiPolicyProjects.has(r.projectId)),
       regions: [...new Set([...services, ...jobs].map((x) => x.region))].sort(compareText),
       services: services.sort(byName),
       jobs: jobs.sort(byName),
@@ -314,7 +328,7 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
   const folders: Folder[] = [];
   const organizations: Organization[] = [];
   for (const n of [...ancestryNodes].sort(compareText)) {
-    const policy = policies.get(n) ?? null;
+    const policy = orEmpty(n, caiCovered.has(n));
     if (policy === null) {
       missing({ resource: n, api: CRM, method: `${n.split('/')[0] ?? ''}.getIamPolicy`, message: `the IAM policy of ${n} was not provided, so roles inherited from it are not judged: add --input iam=${n}:FILE or an Asset Inventory iam-policy export` });
     }

@@ -72,7 +72,10 @@ export function classify(doc: unknown, spec: InputSpec, where: string): OfflineI
   const name = str(o['name']);
   const assetType = str(o['asset_type']) ?? str(o['assetType']);
   if (name?.startsWith('//') && assetType !== undefined) {
-    const anc = strings(o['ancestors']);
+    // Exports list `ancestors` (the resource's project first); searches give `project`, `folders` and `organization`.
+    const anc = Array.isArray(o['ancestors'])
+      ? strings(o['ancestors'])
+      : [...(str(o['project']) ? [str(o['project']) ?? ''] : []), ...strings(o['folders']), ...(str(o['organization']) ? [str(o['organization']) ?? ''] : [])];
     const project = str(o['project']);
     const base = { name, assetType, ancestors: anc, file, ...(project !== undefined ? { project } : {}) };
     const iam = o['iam_policy'] ?? o['iamPolicy'];
@@ -93,7 +96,8 @@ export function classify(doc: unknown, spec: InputSpec, where: string): OfflineI
   // `gcloud asset search-all-iam-policies` results: {resource, assetType, project, policy}.
   if (str(o['resource'])?.startsWith('//') && assetType !== undefined && isObject(o['policy'])) {
     const project = str(o['project']);
-    return [{ kind: 'asset-policy', name: str(o['resource']) ?? '', assetType, policy: o['policy'], ancestors: [...strings(o['folders']), ...(str(o['organization']) ? [str(o['organization']) ?? ''] : [])], file, ...(project !== undefined ? { project } : {}) }];
+    const anc = [...(project !== undefined ? [project] : []), ...strings(o['folders']), ...(str(o['organization']) ? [str(o['organization']) ?? ''] : [])];
+    return [{ kind: 'asset-policy', name: str(o['resource']) ?? '', assetType, policy: o['policy'], ancestors: anc, file, ...(project !== undefined ? { project } : {}) }];
   }
 
   if (name !== undefined && RUN_V2.test(name)) {

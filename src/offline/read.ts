@@ -4,13 +4,14 @@ import { UserError } from '../errors.js';
 /** One `--input` argument: a file, optionally naming the resource an IAM policy file belongs to. */
 export interface InputSpec {
   file: string;
-  /** From `iam=TARGET:FILE`: a project ID, `folders/N`, `organizations/N` or a service account email. */
+  /** From `iam=TARGET:FILE`: a project ID, `folders/N`, `organizations/N`, a service account email or a Run service name. */
   policyOf?: string;
 }
 
 const PROJECT_ID = /^(?:[a-z0-9][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const NODE = /^(folders|organizations)\/[1-9][0-9]*$/;
 const ACCOUNT = /^[^@\s:]+@[^@\s:]+\.gserviceaccount\.com$/;
+const SERVICE = /^projects\/[^/]+\/locations\/[^/]+\/(services|jobs)\/[^/]+$/;
 
 export function parseInputArg(raw: string): InputSpec {
   if (raw === '') throw new UserError('USAGE', '--input needs a file name');
@@ -20,8 +21,8 @@ export function parseInputArg(raw: string): InputSpec {
   const at = raw.lastIndexOf(':');
   const target = raw.slice('iam='.length, at);
   const file = raw.slice(at + 1);
-  if (!m || target === '' || file === '' || (!PROJECT_ID.test(target) && !NODE.test(target) && !ACCOUNT.test(target))) {
-    throw new UserError('USAGE', `--input ${raw}: expected iam=PROJECT_ID:FILE, iam=folders/N:FILE, iam=organizations/N:FILE or iam=SERVICE_ACCOUNT_EMAIL:FILE`);
+  if (!m || target === '' || file === '' || (!PROJECT_ID.test(target) && !NODE.test(target) && !ACCOUNT.test(target) && !SERVICE.test(target))) {
+    throw new UserError('USAGE', `--input ${raw}: expected iam=PROJECT_ID:FILE, iam=folders/N:FILE, iam=organizations/N:FILE, iam=SERVICE_ACCOUNT_EMAIL:FILE or iam=projects/P/locations/R/services/S:FILE`);
   }
   return { file, policyOf: target };
 }
