@@ -25,9 +25,11 @@ interface Row {
   boundMs: number;
   maxRssMb: number;
   exit: number;
+  scannerCpuMs: number;
+  emulatorCpuMs: number;
 }
 
-function runChild(args: string[]): Promise<{ wallMs: number; code: number; maxRssKb: number; stderr: string }> {
+function runChild(args: string[]): Promise<{ wallMs: number; code: number; maxRssKb: number; cpuMs: number; stderr: string }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
@@ -38,8 +40,8 @@ function runChild(args: string[]): Promise<{ wallMs: number; code: number; maxRs
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const m = /BENCH (\{.*\})\s*$/.exec(stderr);
       if (!m) return reject(new Error(`no BENCH line from the CLI:\n${stderr}`));
-      const r = JSON.parse(m[1] ?? '{}') as { code: number; maxRssKb: number };
-      resolve({ wallMs, code: r.code, maxRssKb: r.maxRssKb, stderr });
+      const r = JSON.parse(m[1] ?? '{}') as { code: number; maxRssKb: number; cpuMs: number };
+      resolve({ wallMs, code: r.code, maxRssKb: r.maxRssKb, cpuMs: r.cpuMs, stderr });
     });
   });
 }
@@ -47,6 +49,7 @@ function runChild(args: string[]): Promise<{ wallMs: number; code: number; maxRs
 async function scan(name: string, shape: OrgShape, latencyMs: number, concurrency: number): Promise<Row> {
   const scenario = generateOrg(shape);
   const emu: RunningEmulator = await startEmulator({ scenario, latencyMs });
+  const cpu = process.cpuUsage();
   try {
     const res = await runChild([
       'audit', '--organization', ORG_ID, '--endpoint', emu.url, '--format', 'json', '--output', '/dev/null',
@@ -73,6 +76,8 @@ async function scan(name: string, shape: OrgShape, latencyMs: number, concurrenc
       boundMs: (emu.requests.length * latencyMs) / concurrency,
       maxRssMb: res.maxRssKb / 1024,
       exit: res.code,
+      scannerCpuMs: res.cpuMs,
+      emulatorCpuMs: (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000,
     };
   } finally {
     await emu.close();
@@ -113,6 +118,9 @@ for (const r of rows) {
     `| ${r.name} | ${r.concurrency} | ${f(r.services)} | ${f(r.calls)} | ${f(r.minimum)} | ${f(r.calls / r.minimum, 3)} | ${r.duplicates} | ${f(r.wallMs / 1000, 1)} s | ` +
       `${r.latencyMs > 0 ? `${f(r.boundMs / 1000, 1)} s` : '—'} | ${r.latencyMs > 0 ? f(r.wallMs / r.boundMs, 2) : '—'} | ${f(r.maxRssMb)} MB | ${r.exit} |`,
   );
+}
+for (const r of rows) {
+  console.log(`<!-- ${r.name} c${r.concurrency}: scanner CPU ${f(r.scannerCpuMs / 1000, 1)} s, emulator CPU ${f(r.emulatorCpuMs / 1000, 1)} s -->`);
 }
 console.log('| asset-inventory source (`--source asset-inventory`) | — | — | — | — | — | — | — | — | — | — | — |');
 const q = minimumCalls(ISSUE_ORG, ISSUE_ORG.projects, 3);

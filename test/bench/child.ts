@@ -2,5 +2,5 @@
 import { run } from '../../src/cli/cli.js';
 
 const code = await run(process.argv.slice(2));
-process.stderr.write(`\nBENCH ${JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+process.stderr.write(`\nBENCH ${JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS, cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000 })}\n`);
 process.exitCode = code;
