@@ -96,7 +96,12 @@ export async function writeDemoExports(scenario: Scenario, dir: string, emulator
   const v2: string[] = [...shared, ...accounts, ...roles];
   for (const p of projects) {
     const services = (p.services ?? []).map((svc) => serviceJson(scenario, p, svc));
-    const revisions: Json[] = (p.services ?? []).flatMap((svc) => revisionsOf(svc).flatMap((r) => revisionJson(p, svc, r.id) ?? []));
+    const revisions = (p.services ?? []).flatMap((svc) =>
+      revisionsOf(svc).flatMap((r): Json[] => {
+        const j = revisionJson(p, svc, r.id);
+        return j ? [j] : [];
+      }),
+    );
     const jobs = (p.jobs ?? []).map((j) => jobJson(scenario, p, j));
     const common = perProject(p);
     gcloud.push(
