@@ -149,14 +149,14 @@ function notesFor(failures: Map<FailureKind, { first: GoogleCallError; places: S
   const quota = failures.get('quota');
   if (quota) {
     notes.push(
-      `Usage evidence is incomplete: the Recommender API answered 429 RESOURCE_EXHAUSTED (its free tier allows 100 reads a day per organisation) at ${placesText(quota.places)}; ${skipped} further read${skipped === 1 ? ' was' : 's were'} not attempted. Rerun tomorrow, or raise the quota.`,
+      `Usage evidence is incomplete: the Recommender API answered 429 RESOURCE_EXHAUSTED (its free tier allows 100 reads a day per organisation) at ${placesText(quota.places)}; at least ${skipped} further read${skipped === 1 ? ' was' : 's were'} not attempted. Rerun tomorrow, or raise the quota.`,
     );
   }
   const other = failures.get('other');
   if (other) notes.push(`Usage evidence is missing for ${placesText(other.places)}: ${other.first.message}.`);
   if (budget.capped) {
     notes.push(
-      `Usage evidence is incomplete: the Recommender read cap (${budget.cap}, --usage-insights-cap) was reached; ${skipped} read${skipped === 1 ? ' was' : 's were'} not made.`,
+      `Usage evidence is incomplete: the Recommender read cap (${budget.cap}, --usage-insights-cap) was reached; at least ${skipped} read${skipped === 1 ? ' was' : 's were'} not made.`,
     );
   }
   return notes;

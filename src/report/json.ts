@@ -11,7 +11,7 @@ const keys =
   <const K extends readonly (keyof T)[]>(k: K, ..._missing: [Exclude<keyof T, K[number]>] extends [never] ? [] : [missing: Exclude<keyof T, K[number]>]): K =>
     k;
 
-export const REPORT_KEYS = keys<Report>()(['schemaVersion', 'tool', 'startedAt', 'finishedAt', 'scope', 'summary', 'findings', 'errors']);
+export const REPORT_KEYS = keys<Report>()(['schemaVersion', 'tool', 'startedAt', 'finishedAt', 'scope', 'summary', 'findings', 'errors', 'notes']);
 export const SCOPE_KEYS = keys<Scope>()(['kind', 'ids', 'regions']);
 export const SUMMARY_KEYS = keys<Report['summary']>()(['projects', 'services', 'revisions', 'jobs', 'findings', 'bySeverity', 'errors']);
 export const FINDING_KEYS = keys<Finding>()([
@@ -66,7 +66,7 @@ const indent = (text: string, pad: string): string => text.replace(/\n/g, '\n' +
  */
 export function* json(report: Report, _opts: RenderOptions = {}): Iterable<string> {
   const r = orderReport(report);
-  const { findings, errors, ...head } = r;
+  const { findings, errors, notes, ...head } = r;
   const headText = JSON.stringify(head, null, 2);
   yield headText.slice(0, -2) + ',\n  "findings": ';
   if (findings.length === 0) yield '[]';
@@ -76,5 +76,7 @@ export function* json(report: Report, _opts: RenderOptions = {}): Iterable<strin
     }
     yield '\n  ]';
   }
-  yield ',\n  "errors": ' + indent(JSON.stringify(errors, null, 2), '  ') + '\n}\n';
+  yield ',\n  "errors": ' + indent(JSON.stringify(errors, null, 2), '  ');
+  if (notes !== undefined) yield ',\n  "notes": ' + indent(JSON.stringify(notes, null, 2), '  ');
+  yield '\n}\n';
 }

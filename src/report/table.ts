@@ -67,6 +67,12 @@ export function* table(report: Report, opts: RenderOptions = {}): Iterable<strin
     }
   }
 
+  if (report.notes !== undefined && report.notes.length > 0) {
+    const title = `NOTES (${report.notes.length}) `;
+    yield '\n' + paint('bold', title) + paint('dim', '─'.repeat(Math.max(0, width - title.length))) + '\n';
+    for (const n of report.notes) yield para(n);
+  }
+
   yield '\n' + wrap(summaryLine(report), width).map((l) => paint('bold', l)).join('\n') + '\n';
 
   function* entry(f: Finding): Iterable<string> {
