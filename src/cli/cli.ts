@@ -196,7 +196,8 @@ export function buildCli(argv: string[]): Argv {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .epilog(EXIT_CODES_HELP)
     .fail((msg, err) => {
-      throw err ?? new UserError('USAGE', msg);
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: …"); the contract is one line.
+      throw err ?? new UserError('USAGE', msg.replace(/\s*\n\s*/g, ' ').trim());
     });
 }
 

@@ -96,7 +96,9 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  // Quoted back to the user, so bounded: a rules file that is one 5 MB string must not become a 5 MB message.
+  const text = JSON.stringify(v);
+  return `${typeof v} ${text.length > 80 ? text.slice(0, 79) + '…' : text}`;
 }
 
 const SCHEMA_TYPE_WORDS: Record<string, string> = {

@@ -22,7 +22,8 @@ export interface ConnectionArgs {
 export function concurrencyFrom(raw: number | undefined): number {
   const n = raw ?? 16;
   if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new UserError('USAGE', `--concurrency must be a whole number from 1 to 256, got ${JSON.stringify(raw)}`);
+    // yargs turns a non-number into NaN, which JSON would print as null.
+    throw new UserError('USAGE', `--concurrency must be a whole number from 1 to 256, got ${Number.isNaN(raw) ? 'something that is not a number' : JSON.stringify(raw)}`);
   }
   return n;
 }
