@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
 import { packagePath } from '../paths.js';
@@ -40,9 +40,36 @@ function code(err: unknown): string {
     : '';
 }
 
+/**
+ * The bytes of `JSON.stringify(inv, null, 2) + "\n"`, one array element at a time: an organisation of 20,000
+ * services is written without ever holding its whole snapshot as one string.
+ */
+export function* snapshotChunks(inv: Inventory): Iterable<string> {
+  const entries = Object.entries(inv).filter(([, v]) => v !== undefined);
+  yield '{';
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i]!;
+    yield `${i === 0 ? '' : ','}\n  ${JSON.stringify(key)}: `;
+    if (Array.isArray(value) && value.length > 0) {
+      for (let j = 0; j < value.length; j++) {
+        yield (j === 0 ? '[\n    ' : ',\n    ') + JSON.stringify(value[j], null, 2).replace(/\n/g, '\n    ');
+      }
+      yield '\n  ]';
+    } else {
+      yield JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
+    }
+  }
+  yield entries.length > 0 ? '\n}\n' : '}\n';
+}
+
 export function writeSnapshot(inv: Inventory, file: string): void {
   try {
-    writeFileSync(file, JSON.stringify(inv, null, 2) + '\n', 'utf8');
+    const fd = openSync(file, 'w');
+    try {
+      for (const chunk of snapshotChunks(inv)) writeSync(fd, chunk, null, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     const c = code(err);
     const why = c === 'ENOENT' ? 'its directory does not exist' : c === 'EACCES' || c === 'EPERM' ? 'permission denied' : c === 'EISDIR' ? 'it is a directory' : (err as Error).message;
