@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
-import { validateReport } from '../../src/report/index.js';
+import { summaryLine, validateReport } from '../../src/report/index.js';
+import { gatingFindings } from '../../src/cli/exit-codes.js';
+import type { Report } from '../../src/model/finding.js';
 import { runCli } from '../e2e/cli.js';
 import { gcloudJobArgs, terraformJobArgs } from './job-args.js';
 import { BUCKET, ORG, scenarioWithBucket } from './scenario.js';
@@ -53,7 +55,7 @@ describe('the scheduled Cloud Run job (examples/cloud-run-job)', () => {
     expect(r.code).toBe(1);
     const uploads = emu.requests.slice(before).filter((q) => q.api === 'storage.googleapis.com');
 
-    const latest = JSON.parse(await objectText(emu.url, 'nightly/latest.json')) as { startedAt: string; summary: Record<string, unknown> };
+    const latest = JSON.parse(await objectText(emu.url, 'nightly/latest.json')) as Report;
     expect(validateReport(latest).valid).toBe(true);
     const stamp = latest.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const names = ['json', 'sarif', 'md', 'html'].flatMap((ext) => [`nightly/cloudrun-audit-${stamp}.${ext}`, `nightly/latest.${ext}`]);
@@ -75,11 +77,13 @@ describe('the scheduled Cloud Run job (examples/cloud-run-job)', () => {
       'scanning: 6/6 projects',
     ]);
     expect(progress.every((l) => l['severity'] === 'INFO')).toBe(true);
+    // The demo organisation: findings gate, and two projects cannot be read.
+    expect(summaryLine(latest)).toMatch(/^\d+ findings: .* in 6 projects; 2 projects could not be read$/);
     expect(lines.at(-1)).toEqual({
       severity: 'WARNING',
-      message: 'audit: 22 findings: 2 critical, 15 high, 5 medium in 6 projects; 2 projects could not be read (exit 1: findings at or above --fail-on)',
+      message: `audit: ${summaryLine(latest)} (exit 1: findings at or above --fail-on)`,
       exitCode: 1,
-      summary: { ...latest.summary, failOn: 'high', gating: 17 },
+      summary: { ...latest.summary, failOn: 'high', gating: gatingFindings(latest.findings, 'high').length },
       reports: names.map((n) => `gs://${BUCKET}/${n}`),
     });
   });
