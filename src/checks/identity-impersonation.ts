@@ -13,6 +13,7 @@ import {
   removalCommands,
   unknownRolesEvidence,
 } from './analysis.js';
+import { deployPathText, deployPaths } from './deploy-path.js';
 import type { RuleDefinition } from './types.js';
 
 function grantsImpersonation(role: string, index: InventoryIndex): boolean | 'unknown' {
@@ -64,21 +65,33 @@ export const identityImpersonationRule: RuleDefinition = {
       }
     }
     const principals = found.filter((g) => !sameEmail(g.member, self));
-    if (principals.length === 0) return [];
-
     const reasons = privilegeReasons(w, ctx);
+    // The deploy path matters only for a privileged identity: deploying as a narrow one gains nothing.
+    const deploy = reasons.length > 0 ? deployPaths(w, ctx.index) : [];
+    if (principals.length === 0 && deploy.length === 0) return [];
+
     const severity = reasons.length > 0 ? ctx.severity : lower(ctx.severity, 1);
     const members = [...new Set(principals.map((g) => g.member))];
     const shown = principals
       .slice(0, SHOWN)
       .map((g) => `${g.member} (${g.member.startsWith('deleted:') ? 'a deleted principal; ' : ''}${g.role} on ${placeText(g)})`);
     const more = principals.length > SHOWN ? ` and ${principals.length - SHOWN} more` : '';
+    const deployers = deploy.slice(0, SHOWN).map(deployPathText);
+    const deployMore = deploy.length > SHOWN ? ` and ${deploy.length - SHOWN} more` : '';
+    const deployText =
+      deploy.length > 0
+        ? ` ${deploy.length} principal${deploy.length === 1 ? '' : 's'} can deploy code that runs as it (run.services.create or update, plus actAs): ${deployers.join(', ')}${deployMore}.${deploy.some((d) => d.group) ? ' Groups were not expanded.' : ''}`
+        : '';
+    const mayAct =
+      principals.length > 0
+        ? `which ${members.length} principal${members.length === 1 ? '' : 's'} may act as or mint tokens for: ${shown.join(', ')}${more}.`
+        : '';
     const privileged = reasons.length > 0 ? ` The identity is privileged: ${reasons.join('; ')}.` : '';
     return [
       {
         discriminator: '',
         severity,
-        message: `${describeWorkload(w)} runs as ${identityText(w, ctx.index)}, which ${members.length} principal${members.length === 1 ? '' : 's'} may act as or mint tokens for: ${shown.join(', ')}${more}.${privileged}`,
+        message: `${describeWorkload(w)} runs as ${identityText(w, ctx.index)}${mayAct ? `, ${mayAct}${deployText}` : `;${deployText}`}${privileged}`,
         evidence: {
           homeProject: home ?? null,
           principals: principals.map((g) => ({
@@ -89,13 +102,14 @@ export const identityImpersonationRule: RuleDefinition = {
             ...(g.place.displayName ? { placeDisplayName: g.place.displayName } : {}),
             ...(g.condition ? { condition: conditionEvidence(g.condition) } : {}),
           })),
+          ...(deploy.length > 0 ? { deployPaths: deploy.map(({ actAsGrant: _g, ...d }) => d) } : {}),
           privilege: reasons,
           unknownRoles: unknownRolesEvidence(unknown),
           identityState: identityState(w, ctx.index).state,
         },
         remediation: {
           summary: `Remove the grants that let others act as ${w.identity}; grant Service Account User or Token Creator on the account itself, to named deployers only, where really needed.`,
-          commands: removalCommands(principals, ctx.index),
+          commands: removalCommands([...principals, ...deploy.map((d) => d.actAsGrant).filter((g) => !principals.includes(g))], ctx.index),
         },
       },
     ];

@@ -27,8 +27,11 @@ const EXPECTED = [
   'high default-identity projects/acme-data-prod/locations/us-central1/jobs/cleanup',
   'high default-identity projects/acme-web-prod/locations/europe-west1/services/checkout/revisions/checkout-00011-kel',
   'high default-identity projects/acme-web-prod/locations/us-central1/services/storefront',
+  'high identity-impersonation projects/acme-data-prod/locations/europe-west1/jobs/nightly-export',
   'high identity-impersonation projects/acme-data-prod/locations/us-central1/jobs/cleanup',
   'high identity-impersonation projects/acme-data-prod/locations/us-central1/services/reporting',
+  'high identity-impersonation projects/acme-web-prod/locations/europe-west1/services/checkout/revisions/checkout-00011-kel',
+  'high identity-impersonation projects/acme-web-prod/locations/us-central1/services/storefront',
   'high primitive-role projects/acme-data-prod/locations/us-central1/jobs/cleanup',
   'high primitive-role projects/acme-payments-prod/locations/us-central1/services/payments-api',
   'high primitive-role projects/acme-web-prod/locations/europe-west1/services/checkout/revisions/checkout-00011-kel',
@@ -77,8 +80,8 @@ describe('audit of the demo organisation through the emulator', () => {
       services: 9,
       revisions: 10,
       jobs: 3,
-      findings: 22,
-      bySeverity: { critical: 2, high: 15, medium: 5, low: 0, info: 0 },
+      findings: 25,
+      bySeverity: { critical: 2, high: 18, medium: 5, low: 0, info: 0 },
       errors: 2,
     });
     // The clean workloads produce nothing.
@@ -88,7 +91,7 @@ describe('audit of the demo organisation through the emulator', () => {
     expect(storefront.remediation.commands).toContain(
       'gcloud run services remove-iam-policy-binding storefront --member=allUsers --role=roles/run.invoker --region=us-central1 --project=acme-web-prod',
     );
-    expect(res.stderr).toBe('22 findings: 2 critical, 15 high, 5 medium in 6 projects; 2 projects could not be read\n');
+    expect(res.stderr).toBe('25 findings: 2 critical, 18 high, 5 medium in 6 projects; 2 projects could not be read\n');
   });
 
   test.each([
@@ -118,6 +121,7 @@ describe('audit of the demo organisation through the emulator', () => {
     const report = JSON.parse(res.stdout) as Report;
     expect(summarise(report)).toEqual([
       'high default-identity projects/acme-web-prod/locations/europe-west1/services/checkout/revisions/checkout-00011-kel',
+      'high identity-impersonation projects/acme-web-prod/locations/europe-west1/services/checkout/revisions/checkout-00011-kel',
       'high primitive-role projects/acme-web-prod/locations/europe-west1/services/checkout/revisions/checkout-00011-kel',
       'high privilege-escalation projects/acme-web-prod/locations/europe-west1/services/checkout/revisions/checkout-00011-kel',
     ]);
