@@ -69,6 +69,7 @@ const FULL: DeepRequired<Scenario> = {
         },
       ],
       jobs: [{ name: 'job', region: 'us-central1', serviceAccount: 'sa-one@full-project.iam.gserviceaccount.com', creator: 'me@x.example', labels: { a: 'b' }, annotations: { c: 'd' }, iamPolicy: POLICY }],
+      buckets: [{ name: 'full-reports', deniedPermissions: ['storage.objects.delete'] }],
     },
   ],
   recommender: {
