@@ -76,7 +76,6 @@ export function* json(report: Report, _opts: RenderOptions = {}): Iterable<strin
     }
     yield '\n  ]';
   }
-  yield ',\n  "errors": ' + indent(JSON.stringify(errors, null, 2), '  ');
-  if (notes !== undefined) yield ',\n  "notes": ' + indent(JSON.stringify(notes, null, 2), '  ');
-  yield '\n}\n';
+  const tail = notes !== undefined ? ',\n  "notes": ' + indent(JSON.stringify(notes, null, 2), '  ') : '';
+  yield ',\n  "errors": ' + indent(JSON.stringify(errors, null, 2), '  ') + tail + '\n}\n';
 }

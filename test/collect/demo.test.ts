@@ -123,6 +123,9 @@ describe('the demo organisation, collected through the emulator', () => {
       run: { attempts: byApi('run.googleapis.com'), retries: 0, failures: 2 },
       iam: { attempts: byApi('iam.googleapis.com'), retries: 0, failures: 0 },
       crm: { attempts: byApi('cloudresourcemanager.googleapis.com'), retries: 0, failures: 0 },
+      storage: { attempts: 0, retries: 0, failures: 0 },
+      asset: { attempts: 0, retries: 0, failures: 0 },
+      recommender: { attempts: 0, retries: 0, failures: 0 },
     });
   });
 
