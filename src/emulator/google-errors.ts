@@ -45,6 +45,7 @@ export const API_TITLES: Record<string, string> = {
   'iam.googleapis.com': 'Identity and Access Management (IAM) API',
   'cloudresourcemanager.googleapis.com': 'Cloud Resource Manager API',
   'cloudasset.googleapis.com': 'Cloud Asset API',
+  'recommender.googleapis.com': 'Recommender API',
 };
 
 export function permissionDenied(permission: string, resource: string, api: string): ApiError {

@@ -7,6 +7,7 @@ import { resolveCredentials, type CredentialOptions } from './auth.js';
 import { collectPages, type Page } from './paging.js';
 import { searchAllIamPolicies as searchIamPolicies, searchAllResources as searchResources, type AssetPolicy, type AssetResource, type AssetScope } from './asset.js';
 import { permissionOf, type CallId } from './permissions.js';
+import { RecommenderReads, listPredefinedRoles, type ReadBudget } from './recommender.js';
 import { expectList, expectObject, isObject, optionalString, requireString, type JsonObject } from './shapes.js';
 import type {
   ApiBinding,
@@ -49,6 +50,8 @@ export class GoogleApi {
   private constructor(
     private readonly clients: Clients,
     private readonly caller: Caller,
+    /** The Recommender's free tier is 100 reads a day: a 429 there is not worth a retry that spends another read. */
+    private readonly recommenderCaller: Caller,
   ) {}
 
   /** Resolves credentials (failing fast with a UserError when there are none) and builds the clients. */
@@ -61,11 +64,26 @@ export class GoogleApi {
       auth,
       requestTimeoutMs: caller.retry.attemptTimeoutMs * 2,
     });
-    return new GoogleApi(clients, caller);
+    const recommenderCaller = new Caller({
+      ...opts,
+      ...(endpoint !== undefined ? { endpoint: endpoint.origin } : {}),
+      retry: { ...(opts.retry ?? {}), maxAttempts: 1 },
+    });
+    return new GoogleApi(clients, caller, recommenderCaller);
   }
 
   stats(): CallStats {
-    return this.caller.stats();
+    return { ...this.caller.stats(), recommender: this.recommenderCaller.stats().recommender };
+  }
+
+  /** Recommender reads (insights, recommendations), each page counted against `budget`. */
+  recommender(budget: ReadBudget): RecommenderReads {
+    return new RecommenderReads(this.clients.recommender, this.recommenderCaller, budget);
+  }
+
+  /** Every predefined role with its permissions (roles.list view=FULL), for the role cache. */
+  listPredefinedRoles(): Promise<ApiRole[]> {
+    return listPredefinedRoles(this.clients.iam, this.caller);
   }
 
   async close(): Promise<void> {
