@@ -113,7 +113,7 @@ export function buildCli(argv: string[]): Argv {
       'demo',
       'Audit the bundled demo organisation through the built-in Google API emulator',
       (y) =>
-        y
+        usageOptions(y)
           .option('format', { type: 'string', array: true, choices: FORMAT_NAMES, default: ['table'], describe: 'Report format' })
           .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
           .option('output-dir', { type: 'string', describe: 'Write every --format to DIR' }),

@@ -140,3 +140,19 @@ describe('permissions-of and recommend', () => {
     expect(res.stderr).toContain(`${snap} carries no usage evidence: collect it with --usage-insights`);
   });
 });
+
+describe('demo --usage-insights', () => {
+  test('shows the demo organisation with its usage evidence', async () => {
+    const res = await runCli(['demo', '--usage-insights', '--format', 'json'], env());
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout) as { findings: { ruleId: string; serviceAccount: string }[]; notes?: string[] };
+    expect(report.findings.filter((f) => f.ruleId === 'unused-permissions').map((f) => f.serviceAccount)).toEqual([
+      '207384615950-compute@developer.gserviceaccount.com',
+      'reporting-sa@acme-data-prod.iam.gserviceaccount.com',
+      'payments-runtime@acme-payments-prod.iam.gserviceaccount.com',
+      '415104041262-compute@developer.gserviceaccount.com',
+      '415104041262-compute@developer.gserviceaccount.com',
+    ]);
+    expect(report.notes).toBeUndefined();
+  });
+});

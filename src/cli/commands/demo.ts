@@ -5,6 +5,7 @@ import { defaultRules } from '../../rules/load.js';
 import { auditInventory } from '../../audit/pipeline.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { emitReport } from './emit.js';
+import { capFrom } from './least.js';
 
 /**
  * The first thing a new user runs: the full audit of a bundled organisation, served by the emulator on
@@ -12,7 +13,7 @@ import { emitReport } from './emit.js';
  * the closing lines say what `audit` would have exited with.
  */
 export async function demoCommand(raw: unknown): Promise<void> {
-  const args = raw as { format?: string[]; output?: string; 'output-dir'?: string };
+  const args = raw as { format?: string[]; output?: string; 'output-dir'?: string; 'usage-insights'?: boolean; 'usage-insights-cap'?: number };
   const scenario = loadScenario(DEMO_SCENARIO_PATH);
   const emulator = await startEmulator({ scenario, maxPageSize: 5 });
   try {
@@ -21,7 +22,11 @@ export async function demoCommand(raw: unknown): Promise<void> {
       `Demo: auditing organisation ${org.displayName} (organizations/${org.id}) through the built-in Google API emulator at ${emulator.url}\n\n`,
     );
     const startedAt = new Date().toISOString();
-    const inventory = await collectInventory({ scope: { kind: 'organization', ids: [org.id], regions: [] }, endpoint: emulator.url });
+    const inventory = await collectInventory({
+      scope: { kind: 'organization', ids: [org.id], regions: [] },
+      endpoint: emulator.url,
+      ...(args['usage-insights'] ? { usageInsights: { cap: capFrom(args['usage-insights-cap']) } } : {}),
+    });
     const report = auditInventory(inventory, defaultRules(), { startedAt, now: new Date() });
     await emitReport(report, { ...args, quiet: false }, { gate: false });
     const code = exitCodeFor({ findings: report.findings, errorCount: report.errors.length, failOn: 'high', allowIncomplete: false });
