@@ -5,7 +5,6 @@ import { isGoogleCallError, type GoogleCallError } from '../google/errors.js';
 import type { ApiFolder, ApiProject, ApiServiceAccount, ApiServiceAccountKey } from '../google/types.js';
 import {
   INVENTORY_SCHEMA_VERSION,
-  projectOfServiceAccountEmail,
   type CollectionError,
   type Folder,
   type Inventory,
@@ -40,8 +39,9 @@ import {
   serviceFromAsset,
 } from './map-asset.js';
 import { mapFolder, mapOrganization, projectNumberOf } from './map-crm.js';
-import { mapKey, mapPolicy, mapRole, mapServiceAccount, roleSource, rolesIn } from './map-iam.js';
+import { mapKey, mapPolicy, mapServiceAccount } from './map-iam.js';
 import { mapJob, mapService, type ProjectRef } from './map-run.js';
+import { homeOfAccount, readAccountFromIam, readRoles } from './iam-reads.js';
 import { resolveScope } from './scope.js';
 import { inShard } from './shard.js';
 import { byName, compareErrors, compareText } from './sort.js';
@@ -375,44 +375,15 @@ class AssetCollector {
     return { folders, organizations };
   }
 
-  private homeOf(email: string): string | undefined {
-    const fromEmail = projectOfServiceAccountEmail(email);
-    if (fromEmail !== undefined) return fromEmail;
-    const n = /^(\d+)-compute@developer\.gserviceaccount\.com$/i.exec(email)?.[1];
-    return n !== undefined ? this.projectIdByNumber.get(n) : undefined;
-  }
-
   /** A runtime identity from CAI; one CAI does not hold is read from IAM exactly as the API source reads it. */
   private async account(email: string, held: Map<string, HeldAccount> | null, policies: PolicyIndex): Promise<ServiceAccount> {
-    const homeFallback = this.homeOf(email);
+    const homeFallback = homeOfAccount(email, this.projectIdByNumber);
     const base = { email, ...(homeFallback !== undefined ? { homeFallback } : {}) };
     const found = held?.get(email.toLowerCase());
-    if (!found) return this.accountFromIam(email, base);
+    if (!found) return readAccountFromIam(this.api, email, homeFallback, this.guard.bind(this), this.record.bind(this));
     const uniqueId = typeof found.api.uniqueId === 'string' ? found.api.uniqueId : '';
     const policy = this.policyOf(policies, SERVICE_ACCOUNT, found.asset.name, `sa:${email.toLowerCase()}`, `sa:${uniqueId}`);
     return mapServiceAccount({ ...base, api: found.api, policy, keys: found.keys.map(mapKey) });
-  }
-
-  private async accountFromIam(email: string, base: { email: string; homeFallback?: string }): Promise<ServiceAccount> {
-    let api: ApiServiceAccount | undefined;
-    let missing: 'deleted' | 'unknown' | undefined;
-    try {
-      api = await this.api.getServiceAccount(email);
-    } catch (e) {
-      if (!isGoogleCallError(e)) throw e;
-      if (e.status === 404) missing = 'deleted';
-      else {
-        this.record(e);
-        missing = 'unknown';
-      }
-    }
-    if (missing === 'deleted') return mapServiceAccount({ ...base, missing, policy: null, keys: null });
-    const home = (typeof api?.projectId === 'string' && api.projectId !== '' ? api.projectId : undefined) ?? base.homeFallback;
-    const [policy, keys] = await Promise.all([
-      this.guard(this.api.getServiceAccountIamPolicy(email, home).then(mapPolicy), null),
-      this.guard(this.api.listServiceAccountKeys(email, home).then((ks) => ks.map(mapKey)), null),
-    ]);
-    return mapServiceAccount({ ...base, ...(api ? { api } : { missing: missing ?? 'unknown' }), policy, keys });
   }
 
   private async roles(projects: Project[], nodes: { folders: Folder[]; organizations: Organization[] }, accounts: ServiceAccount[]): Promise<RoleDefinition[]> {
@@ -422,16 +393,6 @@ class AssetCollector {
       ...nodes.organizations.map((o) => o.iamPolicy),
       ...accounts.map((a) => a.iamPolicy),
     ];
-    const names = [...new Set(all.flatMap(rolesIn))].sort(compareText);
-    const roles = await Promise.all(
-      names.map((name) => {
-        const project = roleSource(name) === 'project' ? name.split('/')[1] : undefined;
-        return this.guard(
-          this.api.getRole(name, project).then((r) => mapRole(r, name)),
-          null,
-        );
-      }),
-    );
-    return roles.filter((r): r is RoleDefinition => r !== null);
+    return readRoles(this.api, all, this.guard.bind(this), this.options.predefinedRoles);
   }
 }

@@ -2,10 +2,9 @@ import { GoogleApi, type GoogleOptions } from '../google/api.js';
 import { API_HOST } from '../google/apis.js';
 import type { CallStats } from '../google/call.js';
 import { isGoogleCallError, type GoogleCallError } from '../google/errors.js';
-import type { ApiFolder, ApiOrganization, ApiProject, ApiRevision, ApiServiceAccount } from '../google/types.js';
+import type { ApiFolder, ApiOrganization, ApiProject, ApiRevision } from '../google/types.js';
 import {
   INVENTORY_SCHEMA_VERSION,
-  projectOfServiceAccountEmail,
   type CollectionError,
   type Folder,
   type HierarchyNode,
@@ -22,8 +21,9 @@ import {
 } from '../model/inventory.js';
 import { TOOL_VERSION } from '../version.js';
 import { mapFolder, mapOrganization, projectNumberOf } from './map-crm.js';
-import { mapKey, mapPolicy, mapRole, mapServiceAccount, roleSource, rolesIn } from './map-iam.js';
+import { mapPolicy, rolesIn } from './map-iam.js';
 import { mapJob, mapService, type ProjectRef } from './map-run.js';
+import { homeOfAccount, readAccountFromIam, readRoles } from './iam-reads.js';
 import { resolveScope, validateScope } from './scope.js';
 import { collectFromAssetInventory, validateAssetScope, type CollectSource } from './asset-source.js';
 import { inShard } from './shard.js';
@@ -265,42 +265,10 @@ class Collector {
     );
   }
 
-  /** Home project of an account: from its email, or for a default compute identity, the scanned project with that number. */
-  private homeOf(email: string): string | undefined {
-    const fromEmail = projectOfServiceAccountEmail(email);
-    if (fromEmail !== undefined) return fromEmail;
-    const n = /^(\d+)-compute@developer\.gserviceaccount\.com$/i.exec(email)?.[1];
-    return n !== undefined ? this.projectIdByNumber.get(n) : undefined;
-  }
-
   private account(email: string): void {
     if (this.accounts.has(email)) return;
-    this.accounts.set(
-      email,
-      (async () => {
-        const homeFallback = this.homeOf(email);
-        let api: ApiServiceAccount | undefined;
-        let missing: 'deleted' | 'unknown' | undefined;
-        try {
-          api = await this.api.getServiceAccount(email);
-        } catch (e) {
-          if (!isGoogleCallError(e)) throw e;
-          if (e.status === 404) missing = 'deleted';
-          else {
-            this.record(e);
-            missing = 'unknown';
-          }
-        }
-        const base = { email, ...(homeFallback !== undefined ? { homeFallback } : {}) };
-        if (missing === 'deleted') return mapServiceAccount({ ...base, missing, policy: null, keys: null });
-        const home = (typeof api?.projectId === 'string' && api.projectId !== '' ? api.projectId : undefined) ?? homeFallback;
-        const [policy, keys] = await Promise.all([
-          this.guard(this.api.getServiceAccountIamPolicy(email, home).then(mapPolicy), null),
-          this.guard(this.api.listServiceAccountKeys(email, home).then((ks) => ks.map(mapKey)), null),
-        ]);
-        return mapServiceAccount({ ...base, ...(api ? { api } : { missing: missing ?? 'unknown' }), policy, keys });
-      })(),
-    );
+    const read = readAccountFromIam(this.api, email, homeOfAccount(email, this.projectIdByNumber), this.guard.bind(this), this.record.bind(this));
+    this.accounts.set(email, read);
   }
 
   /** Definition of every role granted anywhere in a collected hierarchy policy or service-account policy, each read once. */
@@ -311,19 +279,7 @@ class Collector {
       ...[...this.organizations.values()].map((o) => o.iamPolicy),
       ...accounts.map((a) => a.iamPolicy),
     ];
-    const names = [...new Set(policies.flatMap(rolesIn))].sort(compareText);
-    const roles = await Promise.all(
-      names.map((name) => {
-        const project = roleSource(name) === 'project' ? name.split('/')[1] : undefined;
-        const cached = name.startsWith('roles/') ? this.options.predefinedRoles?.get(name) : undefined;
-        if (cached) return Promise.resolve(cached);
-        return this.guard(
-          this.api.getRole(name, project).then((r) => mapRole(r, name)),
-          null,
-        );
-      }),
-    );
-    return roles.filter((r): r is RoleDefinition => r !== null);
+    return readRoles(this.api, policies, this.guard.bind(this), this.options.predefinedRoles);
   }
 }
 
