@@ -30,6 +30,11 @@ export interface RouteSpec {
   check: 'request' | 'per-result';
   /** For list calls: the field holding the items (used by the paging faults). */
   listKey?: string;
+  /**
+   * Permissions the handler checks instead of `permission` for some values of a path parameter: the Recommender
+   * checks one permission per recommender type on the same path.
+   */
+  variantPermissions?: readonly string[];
   /** 'media': the body is content (a media upload), not JSON. */
   body?: 'media';
   handler: (ctx: RequestContext) => Record<string, unknown> | MediaBody;
@@ -100,14 +105,14 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'recommender.projects.insights.list', api: REC, method: 'GET', path: `/v1/projects/{project}${INSIGHTS}`, permission: 'recommender.iamPolicyInsights.list', check: 'request', listKey: 'insights', handler: rec.listProjectInsights },
   { id: 'recommender.folders.insights.list', api: REC, method: 'GET', path: `/v1/folders/{folder}${INSIGHTS}`, permission: 'recommender.iamPolicyInsights.list', check: 'request', listKey: 'insights', handler: rec.listFolderInsights },
   { id: 'recommender.organizations.insights.list', api: REC, method: 'GET', path: `/v1/organizations/{organization}${INSIGHTS}`, permission: 'recommender.iamPolicyInsights.list', check: 'request', listKey: 'insights', handler: rec.listOrganizationInsights },
-  { id: 'recommender.projects.recommendations.list', api: REC, method: 'GET', path: `/v1/projects/{project}${RECOMMENDATIONS}`, permission: 'recommender.iamPolicyRecommendations.list', check: 'request', listKey: 'recommendations', handler: rec.listProjectRecommendations },
+  { id: 'recommender.projects.recommendations.list', api: REC, method: 'GET', path: `/v1/projects/{project}${RECOMMENDATIONS}`, permission: 'recommender.iamPolicyRecommendations.list', variantPermissions: ['recommender.runServiceIdentityRecommendations.list'], check: 'request', listKey: 'recommendations', handler: rec.listProjectRecommendations },
   { id: 'recommender.folders.recommendations.list', api: REC, method: 'GET', path: `/v1/folders/{folder}${RECOMMENDATIONS}`, permission: 'recommender.iamPolicyRecommendations.list', check: 'request', listKey: 'recommendations', handler: rec.listFolderRecommendations },
   { id: 'recommender.organizations.recommendations.list', api: REC, method: 'GET', path: `/v1/organizations/{organization}${RECOMMENDATIONS}`, permission: 'recommender.iamPolicyRecommendations.list', check: 'request', listKey: 'recommendations', handler: rec.listOrganizationRecommendations },
 ];
 
 /** The permission table alone, for deriving what a scanner needs. */
-export const ROUTE_PERMISSIONS: readonly { id: string; api: ApiHost; method: string; path: string; permission: string | null; check: RouteSpec['check'] }[] = ROUTES.map(
-  ({ id, api, method, path, permission, check }) => ({ id, api, method, path, permission, check }),
+export const ROUTE_PERMISSIONS: readonly Omit<RouteSpec, 'handler' | 'listKey' | 'body'>[] = ROUTES.map(
+  ({ id, api, method, path, permission, variantPermissions, check }) => ({ id, api, method, path, permission, check, ...(variantPermissions ? { variantPermissions } : {}) }),
 );
 
 interface Compiled {

@@ -71,7 +71,8 @@ export const GOOGLE_CALLS = {
   'recommender.projects.insights.list': { api: 'recommender', http: 'GET', path: '/v1/projects/{project}/locations/{location}/insightTypes/{type}/insights', permission: 'recommender.iamPolicyInsights.list', checkedOn: P, feature: 'usage-insights', why: 'permissions each runtime identity used in 90 days (roles granted on a project)' },
   'recommender.folders.insights.list': { api: 'recommender', http: 'GET', path: '/v1/folders/{folder}/locations/{location}/insightTypes/{type}/insights', permission: 'recommender.iamPolicyInsights.list', checkedOn: F, feature: 'usage-insights', why: 'permissions used, for roles granted on a folder' },
   'recommender.organizations.insights.list': { api: 'recommender', http: 'GET', path: '/v1/organizations/{organization}/locations/{location}/insightTypes/{type}/insights', permission: 'recommender.iamPolicyInsights.list', checkedOn: O, feature: 'usage-insights', why: 'permissions used, for roles granted on the organisation' },
-  'recommender.projects.recommendations.list': { api: 'recommender', http: 'GET', path: '/v1/projects/{project}/locations/{location}/recommenders/{recommender}/recommendations', permission: 'recommender.iamPolicyRecommendations.list', checkedOn: P, feature: 'usage-insights', why: "the IAM Recommender's role proposals, and Cloud Run's regional identity recommendations" },
+  'recommender.projects.recommendations.list': { api: 'recommender', http: 'GET', path: '/v1/projects/{project}/locations/{location}/recommenders/{recommender}/recommendations', permission: 'recommender.iamPolicyRecommendations.list', checkedOn: P, feature: 'usage-insights', why: "the IAM Recommender's role proposals (roles granted on a project)" },
+  'recommender.projects.runIdentityRecommendations.list': { api: 'recommender', http: 'GET', path: '/v1/projects/{project}/locations/{location}/recommenders/{recommender}/recommendations', permission: 'recommender.runServiceIdentityRecommendations.list', checkedOn: P, feature: 'usage-insights', why: "Cloud Run's regional identity recommendations (google.run.service.IdentityRecommender)" },
   'recommender.folders.recommendations.list': { api: 'recommender', http: 'GET', path: '/v1/folders/{folder}/locations/{location}/recommenders/{recommender}/recommendations', permission: 'recommender.iamPolicyRecommendations.list', checkedOn: F, feature: 'usage-insights', why: 'role proposals for roles granted on a folder' },
   'recommender.organizations.recommendations.list': { api: 'recommender', http: 'GET', path: '/v1/organizations/{organization}/locations/{location}/recommenders/{recommender}/recommendations', permission: 'recommender.iamPolicyRecommendations.list', checkedOn: O, feature: 'usage-insights', why: 'role proposals for roles granted on the organisation' },
 
@@ -109,6 +110,7 @@ export const METHOD_CALLS: { readonly [M in GoogleApiMethod]: readonly CallId[] 
     'recommender.folders.insights.list',
     'recommender.organizations.insights.list',
     'recommender.projects.recommendations.list',
+    'recommender.projects.runIdentityRecommendations.list',
     'recommender.folders.recommendations.list',
     'recommender.organizations.recommendations.list',
   ],

@@ -1,3 +1,4 @@
+import { permissionOf } from './permissions.js';
 import type { iam_v1 } from 'googleapis/build/src/apis/iam/index.js';
 import type { recommender_v1 } from 'googleapis/build/src/apis/recommender/index.js';
 import type { CallContext } from './apis.js';
@@ -212,7 +213,7 @@ export class RecommenderReads {
   /** Cloud Run's regional identity recommendations for one project and region. */
   listRunIdentityRecommendations(projectId: string, region: string): Promise<ApiRunRecommendation[]> {
     const full = `projects/${projectId}/locations/${region}/recommenders/${RUN_IDENTITY_RECOMMENDER}`;
-    const ctx = context('recommendations.list', full, 'recommender.runServiceIdentityRecommendations.list', `projects/${projectId}`, projectId);
+    const ctx = context('recommendations.list', full, permissionOf('recommender.projects.runIdentityRecommendations.list'), `projects/${projectId}`, projectId);
     const fetch = (t: string | undefined, a: Attempt) =>
       this.client.projects.locations.recommenders.recommendations.list(
         { parent: full, pageSize: PAGE_SIZE, filter: ACTIVE, ...(t !== undefined ? { pageToken: t } : {}) },

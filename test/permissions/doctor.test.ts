@@ -86,7 +86,7 @@ describe('doctor', () => {
     expect(res.code).toBe(0);
     const plan = JSON.parse(res.stdout) as { permissions: { permission: string }[]; predefinedRoles: string[] };
     const perms = plan.permissions.map((p) => p.permission);
-    expect(perms.filter((p) => !permissionsFor({}).includes(p))).toEqual(['recommender.iamPolicyInsights.list', 'recommender.iamPolicyRecommendations.list']);
+    expect(perms.filter((p) => !permissionsFor({}).includes(p))).toEqual(['recommender.iamPolicyInsights.list', 'recommender.iamPolicyRecommendations.list', 'recommender.runServiceIdentityRecommendations.list']);
     expect(plan.predefinedRoles).toEqual(['roles/browser', 'roles/iam.securityReviewer']);
   });
 });
