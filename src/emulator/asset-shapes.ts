@@ -92,6 +92,19 @@ function ready(at: unknown): Json[] {
 }
 
 /** The v1 Knative Service Cloud Run keeps for a v2 Service. */
+/** The metadata block every v1 (Knative-style) object carries, built from its v2 twin. */
+function metadataV1(group: string, plural: string, id: string, project: ScenarioProject, v2: Json): Json {
+  return {
+    name: id,
+    namespace: project.number,
+    selfLink: `/apis/${group}/namespaces/${project.number}/${plural}/${id}`,
+    uid: v2['uid'],
+    resourceVersion: String(v2['etag'] ?? '').replace(/"/g, '').slice(0, 11),
+    generation: num(v2['generation']),
+    creationTimestamp: v2['createTime'],
+  };
+}
+
 export function serviceV1(project: ScenarioProject, v2: Json): Json {
   const [, , , region = '', , id = ''] = String(v2['name']).split('/');
   const template = (v2['template'] ?? {}) as Json;
@@ -113,13 +126,7 @@ export function serviceV1(project: ScenarioProject, v2: Json): Json {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
     metadata: {
-      name: id,
-      namespace: project.number,
-      selfLink: `/apis/serving.knative.dev/v1/namespaces/${project.number}/services/${id}`,
-      uid: v2['uid'],
-      resourceVersion: String(v2['etag'] ?? '').replace(/"/g, '').slice(0, 11),
-      generation: num(v2['generation']),
-      creationTimestamp: v2['createTime'],
+      ...metadataV1('serving.knative.dev/v1', 'services', id, project, v2),
       labels: { ...rec(v2['labels']), 'cloud.googleapis.com/location': region },
       annotations,
     },
@@ -164,13 +171,7 @@ export function revisionV1(project: ScenarioProject, v2: Json): Json {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Revision',
     metadata: {
-      name: id,
-      namespace: project.number,
-      selfLink: `/apis/serving.knative.dev/v1/namespaces/${project.number}/revisions/${id}`,
-      uid: v2['uid'],
-      resourceVersion: String(v2['etag'] ?? '').replace(/"/g, '').slice(0, 11),
-      generation: num(v2['generation']),
-      creationTimestamp: v2['createTime'],
+      ...metadataV1('serving.knative.dev/v1', 'revisions', id, project, v2),
       labels: rec(v2['labels']),
       annotations: { ...rec(v2['annotations']), 'autoscaling.knative.dev/maxScale': '100' },
       ownerReferences: [{ kind: 'Configuration', name: service, apiVersion: 'serving.knative.dev/v1', controller: true, blockOwnerDeletion: true }],
@@ -206,13 +207,7 @@ export function jobV1(project: ScenarioProject, v2: Json): Json {
     apiVersion: 'run.googleapis.com/v1',
     kind: 'Job',
     metadata: {
-      name: id,
-      namespace: project.number,
-      selfLink: `/apis/run.googleapis.com/v1/namespaces/${project.number}/jobs/${id}`,
-      uid: v2['uid'],
-      resourceVersion: String(v2['etag'] ?? '').replace(/"/g, '').slice(0, 11),
-      generation: num(v2['generation']),
-      creationTimestamp: v2['createTime'],
+      ...metadataV1('run.googleapis.com/v1', 'jobs', id, project, v2),
       labels: { ...rec(v2['labels']), 'cloud.googleapis.com/location': region },
       annotations,
     },
