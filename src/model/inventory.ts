@@ -159,6 +159,12 @@ export interface Project {
    * Rules still judge what was read.
    */
   complete: boolean;
+  /**
+   * True when Google answered SERVICE_DISABLED for run.googleapis.com: the project can hold no Cloud Run workloads,
+   * so this is coverage, not a failure. Such a project is complete and has no services or jobs; it is never an
+   * `errors` entry for that reason.
+   */
+  runApiDisabled?: true;
 }
 
 export type KeyType = 'USER_MANAGED' | 'SYSTEM_MANAGED';
