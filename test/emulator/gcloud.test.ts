@@ -18,7 +18,7 @@ import { demoScenario } from './clients.js';
  * region from it (src/emulator/host.ts). The proxy also keeps gcloud on loopback: anything else it tried to reach
  * would arrive here too, and the test asserts that every request it made was one the emulator serves.
  *
- * gcloud takes 1–2 s to start, so the eight commands run at once in beforeAll, each against its own emulator
+ * gcloud takes 1–2 s to start, so the commands run at once in beforeAll, each against its own emulator
  * and config directory (so each command's requests are its own), and the tests then read their results.
  */
 
@@ -98,20 +98,33 @@ function parsed<T>(r: Run | undefined): T {
 describe.skipIf(!present)('the gcloud CLI reads the emulator', () => {
   const scenario = demoScenario();
   const project = (id: string): ScenarioProject => scenario.projects.find((p) => p.projectId === id)!;
-  const runs: Partial<Record<keyof typeof COMMANDS, Run>> = {};
+  const runs: Partial<Record<keyof typeof COMMANDS | 'unreachable', Run>> = {};
+  // The same list where one region of the project does not answer.
+  const partial = demoScenario();
+  partial.projects.find((p) => p.projectId === 'acme-payments-prod')!.unreachable = { regions: ['europe-west1'] };
 
   beforeAll(async () => {
-    await Promise.all(
-      (Object.entries(COMMANDS) as [keyof typeof COMMANDS, readonly string[]][]).map(async ([k, args]) => {
+    await Promise.all([
+      ...(Object.entries(COMMANDS) as [keyof typeof COMMANDS, readonly string[]][]).map(async ([k, args]) => {
         runs[k] = await gcloud(scenario, args);
       }),
-    );
+      gcloud(partial, COMMANDS.servicesList).then((r) => (runs.unreachable = r)),
+    ]);
   }, 180_000);
 
   it('run services list: one cross-region call, every service of the project', () => {
     const items = parsed<V1[]>(runs.servicesList);
     expect(items.map((s) => s.metadata.name).sort()).toEqual(project('acme-payments-prod').services!.map((s) => s.name).sort());
     expect(runs.servicesList!.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /v1/projects/acme-payments-prod/locations/-/services']);
+  });
+
+  it('run services list: gcloud reads `unreachable` and warns that the list may be incomplete', () => {
+    const r = runs.unreachable!;
+    expect(r.stderr).toContain('WARNING: The following Cloud Run regions did not respond: europe-west1. List results may be incomplete.');
+    expect(r.code).toBe(0);
+    const items = JSON.parse(r.stdout) as V1[];
+    const want = project('acme-payments-prod').services!.filter((s) => s.region !== 'europe-west1').map((s) => s.name);
+    expect(items.map((s) => s.metadata.name).sort()).toEqual(want.sort());
   });
 
   it('run jobs list: the v1 global jobs list', () => {
