@@ -126,29 +126,15 @@ export class Caller {
   async call<T>(ctx: CallContext, attempt: (a: Attempt) => Promise<T>): Promise<T> {
     const started = this.now();
     const counter = this.counters[ctx.api];
-    /** Time spent waiting for a quota slot or a connection, left out of the deadline. */
-    let queuedMs = 0;
+    const queue = { ms: 0 };
     for (let n = 1; ; n++) {
       if (n > 1) counter.retries++;
       let failure: Failure;
-      // The quota slot is taken before a connection, so a call waiting on one region's quota never holds a
-      // connection that a call to another region could use.
-      const bucket = this.quotas.bucket(ctx.api, ctx.quotaLocation);
-      const queued = this.now();
-      await bucket.acquire();
-      let sent = false;
       try {
-        const result = await this.pools[ctx.api](async () => {
-          queuedMs += this.now() - queued;
-          sent = true;
-          bucket.started();
-          counter.attempts++;
-          return this.withTimeout(attempt);
-        });
+        const result = await this.send(ctx, attempt, queue);
         this.answered = true;
         return result;
       } catch (err) {
-        if (!sent) bucket.release();
         failure = classify(err, this.now());
       }
       if (failure.status === 429) {
@@ -170,7 +156,7 @@ export class Caller {
         counter.failures++;
         throw new UserError('CREDENTIALS', new GoogleCallError(ctx, failure, n, this.now() - started).message);
       }
-      const elapsed = this.now() - started - queuedMs;
+      const elapsed = this.now() - started - queue.ms;
       if (isRetryable(failure)) {
         const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (n - 1));
         const jitter = Math.floor(this.random() * ceiling);
@@ -182,6 +168,32 @@ export class Caller {
       }
       counter.failures++;
       throw new GoogleCallError(ctx, failure, n, this.now() - started);
+    }
+  }
+
+  /**
+   * One attempt on the wire: a quota slot first, then a connection from the API's pool. The slot is taken before
+   * the connection, so a call waiting on one region's quota never holds a connection another region could use;
+   * and it is checked again once the connection is free, because a 429 may have lowered the limit meanwhile
+   * (then the slot is given back and the call queues again, unsent). Time queued is added to `queue.ms`.
+   */
+  private async send<T>(ctx: CallContext, attempt: (a: Attempt) => Promise<T>, queue: { ms: number }): Promise<T> {
+    const bucket = this.quotas.bucket(ctx.api, ctx.quotaLocation);
+    for (;;) {
+      const queued = this.now();
+      await bucket.acquire();
+      let sent = false;
+      const out = await this.pools[ctx.api](async (): Promise<{ value: T } | undefined> => {
+        queue.ms += this.now() - queued;
+        if (!bucket.tryStart()) return undefined;
+        sent = true;
+        this.counters[ctx.api].attempts++;
+        return { value: await this.withTimeout(attempt) };
+      }).catch((e: unknown) => {
+        if (!sent) bucket.release();
+        throw e;
+      });
+      if (out !== undefined) return out.value;
     }
   }
 

@@ -47,19 +47,37 @@ export class RateLimiter {
     this.starts.push(this.now());
   }
 
+  /**
+   * The request holding a slot is about to be sent: true (and counted as sent now) if the window still has room
+   * under the current limit; false (slot given back) if the limit was lowered meanwhile, and it must queue again.
+   */
+  tryStart(): boolean {
+    this.prune(this.now());
+    if (this.starts.length - this.head < this.perMinute) {
+      this.started();
+      return true;
+    }
+    this.release();
+    return false;
+  }
+
   /** A slot given back unused (the request was never sent). */
   release(): void {
     this.pending = Math.max(0, this.pending - 1);
   }
 
+  private prune(t: number): void {
+    while (this.head < this.starts.length && (this.starts[this.head] ?? 0) <= t - this.windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.starts.length) {
+      this.starts.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
   private async take(): Promise<void> {
     for (;;) {
       const t = this.now();
-      while (this.head < this.starts.length && (this.starts[this.head] ?? 0) <= t - this.windowMs) this.head++;
-      if (this.head > 1024 && this.head * 2 > this.starts.length) {
-        this.starts.splice(0, this.head);
-        this.head = 0;
-      }
+      this.prune(t);
       const inWindow = this.starts.length - this.head + this.pending;
       if (inWindow < this.perMinute) {
         this.pending++;
