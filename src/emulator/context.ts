@@ -22,6 +22,11 @@ export interface RequestContext {
   api: string;
   /** The IAM permission Google checks for this route, if any. */
   permission?: string;
+  /**
+   * The region of a regional endpoint (`{region}-run.googleapis.com`), read from the request's Host name
+   * (`{region}-127.0.0.1`, see host.ts); undefined on the global endpoint.
+   */
+  endpointRegion?: string;
 }
 
 /** A non-JSON answer (a media download), sent as is with its own content type. */

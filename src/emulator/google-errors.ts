@@ -1,3 +1,5 @@
+import { quotaMetric, type QuotaMetric } from './quota-metrics.js';
+
 /**
  * Google's JSON error model (AIP-193), with the wording and details the real services use, so that clients
  * surface our errors exactly as they surface Google's.
@@ -92,6 +94,20 @@ export function runNotFound(id: string, kind: 'SERVICE' | 'REVISION' | 'JOB', re
   return notFound(`Resource '${id}' of kind '${kind}' in region '${region}' in project '${project}' does not exist.`);
 }
 
+/** The request named a host this server does not serve (see host.ts). */
+export function hostRefused(host: string): ApiError {
+  const shown = host.replace(/[^\x21-\x7e]/g, '?').slice(0, 100);
+  return new ApiError(400, body(400, 'INVALID_ARGUMENT', `Host '${shown}' is not served here: the emulator answers loopback names only (127.0.0.1, localhost, [::1]).`));
+}
+
+/**
+ * A request body over the limit. Google's front end words it "Request payload size exceeds the limit"; answered
+ * with 413 so that a client stops rather than retries.
+ */
+export function payloadTooLarge(limit: number): ApiError {
+  return new ApiError(413, body(413, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${limit} bytes.`));
+}
+
 export function invalidArgument(message: string, field?: string, description?: string): ApiError {
   const details: ErrorDetail[] | undefined =
     field !== undefined
@@ -110,11 +126,21 @@ export function unauthenticated(missing: boolean, api: string): ApiError {
   return new ApiError(401, body(401, 'UNAUTHENTICATED', message, details), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
 }
 
-export function rateLimited(api: string, consumerNumber: string, retryAfter?: number): ApiError {
-  const metricTitle = 'Read requests';
+/** One exhausted quota bucket, as a 429's ErrorInfo names it. */
+export interface QuotaBreach {
+  api: string;
+  consumerNumber: string;
+  metric: QuotaMetric;
+  limitValue: number;
+  /** `global`, or the region of a regional quota. */
+  location: string;
+}
+
+/** Google's 429 for an exhausted quota: the message quotes the titles, the ErrorInfo the machine names and the value. */
+export function quotaExceeded(b: QuotaBreach, retryAfter?: number): ApiError {
   const message =
-    `Quota exceeded for quota metric '${metricTitle}' and limit '${metricTitle} per minute' of service '${api}' ` +
-    `for consumer 'project_number:${consumerNumber}'.`;
+    `Quota exceeded for quota metric '${b.metric.metricTitle}' and limit '${b.metric.limitTitle}' of service '${b.api}' ` +
+    `for consumer 'project_number:${b.consumerNumber}'.`;
   const headers: Record<string, string> = retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
   return new ApiError(
     429,
@@ -124,12 +150,12 @@ export function rateLimited(api: string, consumerNumber: string, retryAfter?: nu
         reason: 'RATE_LIMIT_EXCEEDED',
         domain: 'googleapis.com',
         metadata: {
-          consumer: `projects/${consumerNumber}`,
-          service: api,
-          quota_location: 'global',
-          quota_metric: `${api}/read_requests`,
-          quota_limit_value: api === 'iam.googleapis.com' ? '6000' : '1200',
-          quota_limit: 'ReadRequestsPerMinutePerProject',
+          consumer: `projects/${b.consumerNumber}`,
+          quota_limit: b.metric.limit,
+          quota_limit_value: String(b.limitValue),
+          quota_location: b.location,
+          quota_metric: b.metric.metric,
+          service: b.api,
         },
       },
       {
@@ -141,13 +167,22 @@ export function rateLimited(api: string, consumerNumber: string, retryAfter?: nu
   );
 }
 
+/** A fault-injected 429: the API's own quota names, with the value Google publishes (or a typical one). */
+export function rateLimited(api: string, consumerNumber: string, retryAfter?: number, location = 'global'): ApiError {
+  const metric = quotaMetric(api);
+  return quotaExceeded({ api, consumerNumber, metric, limitValue: metric.faultLimitValue, location: metric.regional ? location : 'global' }, retryAfter);
+}
+
 /** The front end answers 502 with an HTML page, not JSON; clients must cope with that too. */
 const BAD_GATEWAY_HTML =
   '<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 502 (Server Error)!!1</title>\n' +
   '  <p><b>502.</b> <ins>That’s an error.</ins>\n  <p>The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.  <ins>That’s all we know.</ins>\n';
 
 /** The error a fault of kind 'status' answers with, for any status. */
-export function errorForStatus(status: number, ctx: { api: string; permission?: string; resource: string; consumerNumber: string; retryAfter?: number }): ApiError {
+export function errorForStatus(
+  status: number,
+  ctx: { api: string; permission?: string; resource: string; consumerNumber: string; retryAfter?: number; quotaLocation?: string },
+): ApiError {
   const retryHeaders: Record<string, string> = ctx.retryAfter !== undefined ? { 'retry-after': String(ctx.retryAfter) } : {};
   const simple = (st: string, message: string): ApiError => new ApiError(status, body(status, st, message), retryHeaders);
   switch (status) {
@@ -164,7 +199,7 @@ export function errorForStatus(status: number, ctx: { api: string; permission?: 
     case 409:
       return simple('ABORTED', 'The operation was aborted.');
     case 429:
-      return rateLimited(ctx.api, ctx.consumerNumber, ctx.retryAfter);
+      return rateLimited(ctx.api, ctx.consumerNumber, ctx.retryAfter, ctx.quotaLocation);
     case 500:
       return simple('INTERNAL', 'Internal error encountered.');
     case 501:

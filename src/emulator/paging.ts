@@ -3,7 +3,7 @@ import { invalidArgument } from './google-errors.js';
 import { hexOf } from './ids.js';
 
 /** Parameters that may change between the pages of one listing (AIP-158) or that only shape the transport. */
-const NOT_PART_OF_QUERY = new Set(['pageSize', 'pageToken', '$alt', 'alt', 'key', 'prettyPrint', 'fields', '$fields']);
+const NOT_PART_OF_QUERY = new Set(['pageSize', 'pageToken', 'limit', 'continue', '$alt', 'alt', 'key', 'prettyPrint', 'fields', '$fields']);
 
 function queryFingerprint(ctx: RequestContext): string {
   const entries = [...ctx.query.entries()].filter(([k]) => !NOT_PART_OF_QUERY.has(k)).sort(([a, x], [b, y]) => (a + x < b + y ? -1 : 1));
@@ -24,6 +24,9 @@ function decodeToken(token: string, fingerprint: string): number | undefined {
 export interface PageLimits {
   defaultSize: number;
   maxSize: number;
+  /** The query parameters carrying the page size and the token: AIP-158's by default, Kubernetes' (`limit`, `continue`) for Run v1. */
+  sizeParam?: string;
+  tokenParam?: string;
 }
 
 /**
@@ -31,20 +34,24 @@ export interface PageLimits {
  * opaque and bound to the query: a token from another listing is rejected with 400, as Google does.
  */
 export function pageOf<T>(items: readonly T[], ctx: RequestContext, limits: PageLimits): { page: T[]; nextPageToken?: string } {
-  const rawSize = ctx.query.get('pageSize');
+  const sizeParam = limits.sizeParam ?? 'pageSize';
+  const tokenParam = limits.tokenParam ?? 'pageToken';
+  const rawSize = ctx.query.get(sizeParam);
   let size = limits.defaultSize;
   if (rawSize !== null && rawSize !== '') {
     const n = Number(rawSize);
-    if (!Number.isInteger(n) || n < 0) throw invalidArgument(`Invalid value at 'page_size' (TYPE_INT32), "${rawSize}"`, 'page_size', `Invalid value at 'page_size' (TYPE_INT32), "${rawSize}"`);
+    const field = sizeParam === 'pageSize' ? 'page_size' : sizeParam;
+    if (!Number.isInteger(n) || n < 0) throw invalidArgument(`Invalid value at '${field}' (TYPE_INT32), "${rawSize}"`, field, `Invalid value at '${field}' (TYPE_INT32), "${rawSize}"`);
     if (n > 0) size = n;
   }
   size = Math.max(1, Math.min(size, limits.maxSize, ctx.maxPageSize));
   const fp = queryFingerprint(ctx);
   let offset = 0;
-  const token = ctx.query.get('pageToken');
+  const token = ctx.query.get(tokenParam);
   if (token) {
     const o = decodeToken(token, fp);
-    if (o === undefined) throw invalidArgument('The provided page token is invalid.', 'page_token', 'Invalid page token.');
+    const field = tokenParam === 'pageToken' ? 'page_token' : tokenParam;
+    if (o === undefined) throw invalidArgument('The provided page token is invalid.', field, 'Invalid page token.');
     offset = o;
   }
   const page = items.slice(offset, offset + size);

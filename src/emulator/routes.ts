@@ -4,6 +4,7 @@ import * as crm from './crm-handlers.js';
 import * as iam from './iam-handlers.js';
 import * as rec from './recommender-handlers.js';
 import * as run from './run-handlers.js';
+import * as runV1 from './run-v1-handlers.js';
 import * as storage from './storage-handlers.js';
 import type { MediaBody } from './context.js';
 
@@ -49,6 +50,10 @@ const INSIGHTS = '/locations/{location}/insightTypes/{type}/insights';
 const RECOMMENDATIONS = '/locations/{location}/recommenders/{recommender}/recommendations';
 
 const RUN = '/v2/projects/{project}/locations/{location}';
+/** Run v1: the Knative-style namespace paths (global endpoint lists; regional endpoint lists and gets) and the v1 location paths. */
+const KNATIVE = '/apis/serving.knative.dev/v1/namespaces/{namespace}';
+const RUN_JOBS_V1 = '/apis/run.googleapis.com/v1/namespaces/{namespace}';
+const RUN_V1 = '/v1/projects/{project}/locations/{location}';
 const A = 'cloudasset.googleapis.com' as const;
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -60,6 +65,16 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'run.jobs.list', api: R, method: 'GET', path: `${RUN}/jobs`, permission: 'run.jobs.list', check: 'request', listKey: 'jobs', handler: run.listJobs },
   { id: 'run.jobs.get', api: R, method: 'GET', path: `${RUN}/jobs/{job}`, permission: 'run.jobs.get', check: 'request', handler: run.getJob },
   { id: 'run.jobs.getIamPolicy', api: R, method: 'GET', path: `${RUN}/jobs/{job}:getIamPolicy`, permission: 'run.jobs.getIamPolicy', check: 'request', handler: run.getJobIamPolicy },
+  { id: 'run.v1.services.list', api: R, method: 'GET', path: `${RUN_V1}/services`, permission: 'run.services.list', check: 'request', listKey: 'items', handler: runV1.listServicesV1 },
+  { id: 'run.v1.services.get', api: R, method: 'GET', path: `${RUN_V1}/services/{service}`, permission: 'run.services.get', check: 'request', handler: runV1.getServiceV1 },
+  { id: 'run.v1.services.getIamPolicy', api: R, method: 'GET', path: `${RUN_V1}/services/{service}:getIamPolicy`, permission: 'run.services.getIamPolicy', check: 'request', handler: run.getServiceIamPolicy },
+  { id: 'run.v1.jobs.getIamPolicy', api: R, method: 'GET', path: `${RUN_V1}/jobs/{job}:getIamPolicy`, permission: 'run.jobs.getIamPolicy', check: 'request', handler: run.getJobIamPolicy },
+  { id: 'run.v1.namespaces.services.list', api: R, method: 'GET', path: `${KNATIVE}/services`, permission: 'run.services.list', check: 'request', listKey: 'items', handler: runV1.listServicesV1 },
+  { id: 'run.v1.namespaces.services.get', api: R, method: 'GET', path: `${KNATIVE}/services/{service}`, permission: 'run.services.get', check: 'request', handler: runV1.getServiceV1 },
+  { id: 'run.v1.namespaces.revisions.list', api: R, method: 'GET', path: `${KNATIVE}/revisions`, permission: 'run.revisions.list', check: 'request', listKey: 'items', handler: runV1.listRevisionsV1 },
+  { id: 'run.v1.namespaces.revisions.get', api: R, method: 'GET', path: `${KNATIVE}/revisions/{revision}`, permission: 'run.revisions.get', check: 'request', handler: runV1.getRevisionV1 },
+  { id: 'run.v1.namespaces.jobs.list', api: R, method: 'GET', path: `${RUN_JOBS_V1}/jobs`, permission: 'run.jobs.list', check: 'request', listKey: 'items', handler: runV1.listJobsV1 },
+  { id: 'run.v1.namespaces.jobs.get', api: R, method: 'GET', path: `${RUN_JOBS_V1}/jobs/{job}`, permission: 'run.jobs.get', check: 'request', handler: runV1.getJobV1 },
   { id: 'run.locations.list', api: R, method: 'GET', path: '/v1/projects/{project}/locations', permission: 'run.locations.list', check: 'request', listKey: 'locations', handler: run.listLocations },
 
   { id: 'cloudasset.organizations.searchAllResources', api: A, method: 'GET', path: '/v1/organizations/{organization}:searchAllResources', permission: 'cloudasset.assets.searchAllResources', check: 'request', listKey: 'results', handler: asset.searchAllResources },
@@ -165,7 +180,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch | undef
 /** The API a path belongs to, for logging requests that match no route. */
 export function apiForPath(pathname: string): string {
   for (const c of COMPILED) if (c.re.test(pathname)) return c.spec.api;
-  if (pathname.startsWith('/v2/')) return R;
+  if (pathname.startsWith('/v2/') || pathname.startsWith('/apis/')) return R;
   if (pathname.startsWith('/v3/')) return C;
   return '';
 }

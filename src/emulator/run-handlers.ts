@@ -1,5 +1,5 @@
 import { param, type RequestContext } from './context.js';
-import { runNotFound } from './google-errors.js';
+import { errorForStatus, runNotFound } from './google-errors.js';
 import { flag, projectFor } from './guards.js';
 import { listBody } from './paging.js';
 import { renderPolicy, requestedVersion } from './policy.js';
@@ -21,18 +21,39 @@ function inRegion<T extends { region: string }>(items: readonly T[] | undefined,
   return (items ?? []).filter((x) => location === '-' || x.region === location);
 }
 
+/**
+ * The unreachable-region fault: a request naming one of the scenario's unreachable regions fails with the
+ * status the scenario gives (none: it answers normally). Cross-region requests (`-`) never fail this way.
+ */
+export function regionGuard(ctx: RequestContext, project: ScenarioProject, location: string, resource: string): void {
+  if (location === '-') return;
+  const status = ctx.world.regionalFailure(project, location);
+  if (status === undefined) return;
+  throw errorForStatus(status, { api: ctx.api, resource, consumerNumber: project.number, quotaLocation: location, ...(ctx.permission ? { permission: ctx.permission } : {}) });
+}
+
+/** Items of a cross-region list without the unreachable regions, and those regions (sorted), for `unreachable`. */
+export function reachable<T extends { region: string }>(ctx: RequestContext, project: ScenarioProject, items: readonly T[] | undefined): { items: T[]; unreachable: string[] } {
+  const down = [...(ctx.world.unreachable(project)?.regions ?? [])].sort();
+  return { items: (items ?? []).filter((x) => !down.includes(x.region)), unreachable: down };
+}
+
 function parentOf(ctx: RequestContext): { project: ScenarioProject; location: string; parent: string } {
   const p = param(ctx, 'project');
   const location = param(ctx, 'location');
   const parent = `projects/${p}/locations/${location}`;
-  return { project: projectFor(ctx, p, parent), location, parent };
+  const project = projectFor(ctx, p, parent);
+  regionGuard(ctx, project, location, parent);
+  return { project, location, parent };
 }
 
 function findService(ctx: RequestContext): { project: ScenarioProject; svc: ScenarioService } {
   const p = param(ctx, 'project');
   const location = param(ctx, 'location');
   const id = param(ctx, 'service');
-  const project = projectFor(ctx, p, `projects/${p}/locations/${location}/services/${id}`);
+  const resource = `projects/${p}/locations/${location}/services/${id}`;
+  const project = projectFor(ctx, p, resource);
+  regionGuard(ctx, project, location, resource);
   const svc = (project.services ?? []).find((s) => s.name === id && s.region === location);
   if (!svc) throw runNotFound(id, 'SERVICE', location, p);
   return { project, svc };
@@ -42,7 +63,9 @@ function findJob(ctx: RequestContext): { project: ScenarioProject; job: Scenario
   const p = param(ctx, 'project');
   const location = param(ctx, 'location');
   const id = param(ctx, 'job');
-  const project = projectFor(ctx, p, `projects/${p}/locations/${location}/jobs/${id}`);
+  const resource = `projects/${p}/locations/${location}/jobs/${id}`;
+  const project = projectFor(ctx, p, resource);
+  regionGuard(ctx, project, location, resource);
   const job = (project.jobs ?? []).find((j) => j.name === id && j.region === location);
   if (!job) throw runNotFound(id, 'JOB', location, p);
   return { project, job };
@@ -51,9 +74,14 @@ function findJob(ctx: RequestContext): { project: ScenarioProject; job: Scenario
 export function listServices(ctx: RequestContext): Json {
   const { project, location } = parentOf(ctx);
   flag(ctx, 'showDeleted'); // the scenario holds no deleted services, so the flag changes nothing
-  const items = inRegion(project.services, location).sort(byName).map((s) => serviceJson(ctx.world.scenario, project, s));
-  // A cross-region request reports the regions it could not reach; ours reaches them all.
-  return listBody('services', items, ctx, RUN_PAGE, location === '-' ? { unreachable: [] } : {});
+  if (location !== '-') {
+    const items = inRegion(project.services, location).sort(byName).map((s) => serviceJson(ctx.world.scenario, project, s));
+    return listBody('services', items, ctx, RUN_PAGE);
+  }
+  // A cross-region request leaves out the regions it could not reach and names them (an empty list is omitted, as in proto3 JSON).
+  const { items, unreachable } = reachable(ctx, project, project.services);
+  const page = listBody('services', items.sort(byName).map((s) => serviceJson(ctx.world.scenario, project, s)), ctx, RUN_PAGE);
+  return unreachable.length > 0 ? { ...page, unreachable } : page;
 }
 
 export function getService(ctx: RequestContext): Json {
@@ -65,7 +93,9 @@ export function listRevisions(ctx: RequestContext): Json {
   const p = param(ctx, 'project');
   const location = param(ctx, 'location');
   const id = param(ctx, 'service');
-  const project = projectFor(ctx, p, `projects/${p}/locations/${location}/services/${id}`);
+  const resource = `projects/${p}/locations/${location}/services/${id}`;
+  const project = projectFor(ctx, p, resource);
+  regionGuard(ctx, project, location, resource);
   let services: ScenarioService[];
   if (id === '-') services = inRegion(project.services, location).sort(byName);
   else {
@@ -94,7 +124,8 @@ export function getRevision(ctx: RequestContext): Json {
 export function listJobs(ctx: RequestContext): Json {
   const { project, location } = parentOf(ctx);
   const items = inRegion(project.jobs, location).sort(byName).map((j) => jobJson(ctx.world.scenario, project, j));
-  return listBody('jobs', items, ctx, RUN_PAGE, location === '-' ? { unreachable: [] } : {});
+  // v2 ListJobsResponse has no `unreachable` field.
+  return listBody('jobs', items, ctx, RUN_PAGE);
 }
 
 export function getJob(ctx: RequestContext): Json {

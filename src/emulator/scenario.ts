@@ -117,6 +117,34 @@ export interface ScenarioBucket {
   deniedPermissions?: string[];
 }
 
+/**
+ * A fault: Cloud Run regions that cannot be reached. Cross-region lists (v2 `locations/-` services, v1
+ * `locations/-` services, the v1 global `namespaces/{p}/services|revisions|jobs` lists) leave these regions'
+ * items out and name the regions in `unreachable`, as Google does when a region misses the deadline.
+ */
+export interface ScenarioUnreachable {
+  regions: string[];
+  /**
+   * What a request naming one of these regions answers (a per-region list, get or getIamPolicy, or a v1 list on
+   * the regional endpoint): omitted, it answers normally; otherwise Google's error for that status (e.g. 503).
+   */
+  regionalStatus?: 429 | 500 | 502 | 503 | 504;
+}
+
+/** Reads per minute per consumer project and quota location: 429 RESOURCE_EXHAUSTED with Google's body beyond. */
+export interface ScenarioQuotas {
+  /** The consumer billed for the scanner's calls (a project number); default the first project's. `x-goog-user-project` overrides it. */
+  consumer?: string;
+  /** TEST KNOB: the sliding window's length in seconds (Google's is 60). Shorten it only to test recovery. */
+  windowSeconds?: number;
+  /** Cloud Run: per region (cross-region and global-endpoint lists count against `global`). */
+  run?: { readsPerMinutePerRegion: number };
+  /** Resource Manager: location `global`. */
+  crm?: { readsPerMinute: number };
+  /** IAM: location `global`. */
+  iam?: { readsPerMinute: number };
+}
+
 export interface ScenarioProject {
   projectId: string;
   /** Decimal string. */
@@ -135,8 +163,10 @@ export interface ScenarioProject {
    * a trailing `.*` denies a whole prefix (`run.*`).
    */
   deniedPermissions?: string[];
-  /** Regions the Run v1 locations list returns. Default: the regions of its services and jobs plus us-central1. */
+  /** Regions the Run v1 locations list returns. Default: every region Cloud Run serves (regions.ts). */
   locations?: string[];
+  /** Regions unreachable for this project; replaces the scenario-wide `unreachable` for it. */
+  unreachable?: ScenarioUnreachable;
   customRoles?: ScenarioCustomRole[];
   serviceAccounts?: ScenarioServiceAccount[];
   services?: ScenarioService[];
@@ -197,4 +227,8 @@ export interface Scenario {
   projects: ScenarioProject[];
   /** What the Recommender API serves (insights and recommendations). Projects may disable it with disabledApis. */
   recommender?: ScenarioRecommender;
+  /** Regions unreachable for every project that does not set its own `unreachable`. */
+  unreachable?: ScenarioUnreachable;
+  /** Per-minute read quotas, enforced as Google does; absent: unlimited. */
+  quotas?: ScenarioQuotas;
 }

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { MediaBody, type RequestContext } from './context.js';
-import { ApiError, errorForStatus, invalidArgument, notFound, unauthenticated } from './google-errors.js';
+import { ApiError, errorForStatus, hostRefused, invalidArgument, notFound, payloadTooLarge, unauthenticated } from './google-errors.js';
+import { checkHost, originForm } from './host.js';
+import { QuotaLimiter } from './quotas.js';
 import { apiForPath, matchRoute, type RouteMatch } from './routes.js';
 import type { Scenario } from './scenario.js';
 import { World } from './world.js';
@@ -34,7 +36,15 @@ export interface EmulatorOptions {
   allowedPermissions?: ReadonlySet<string>;
   /** When set, every request must carry `Authorization: Bearer <token>` or gets 401 UNAUTHENTICATED. */
   requireToken?: string;
+  /** Largest request body accepted (bytes): JSON calls default to Google's 10 MiB, media uploads to 64 MiB. Larger: 413. */
+  maxBodyBytes?: { json?: number; media?: number };
+  /** The clock quotas are counted on (ms); tests pass their own to step through a window without waiting. */
+  now?: () => number;
 }
+
+/** Google's limit on a JSON request payload ("Request payload size exceeds the limit: 10485760 bytes."). */
+const DEFAULT_JSON_BODY_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MEDIA_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface RequestLogEntry {
   method: string;
@@ -85,10 +95,29 @@ function jsonText(body: unknown): string {
   return JSON.stringify(body, null, 2) + '\n';
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+class BodyTooLarge extends Error {}
+
+/** Reads the body, refusing (without holding it) one larger than `limit` bytes, declared or streamed. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > limit) {
+        req.off('data', onData);
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -130,6 +159,8 @@ function resourceOf(pathname: string): string {
 /** Starts the emulator on 127.0.0.1 (by default on a free port). */
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const world = new World(opts.scenario, opts.allowedPermissions);
+  const quotas = opts.scenario.quotas ? new QuotaLimiter(opts.scenario.quotas, opts.now) : undefined;
+  const listenHost = opts.host !== undefined && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : undefined;
   const maxPageSize = opts.maxPageSize ?? 1000;
   let faults: ActiveFault[] = (opts.faults ?? []).map((rule) => ({ rule, remaining: rule.times ?? Infinity }));
   const requests: RequestLogEntry[] = [];
@@ -145,7 +176,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     return f.rule;
   }
 
-  function answer(route: RouteMatch | undefined, req: IncomingMessage, url: URL, rawBody: Buffer, repeatToken: boolean): Answer {
+  function answer(route: RouteMatch | undefined, req: IncomingMessage, url: URL, rawBody: Buffer, repeatToken: boolean, endpointRegion: string | undefined): Answer {
     const method = (req.method ?? 'GET').toUpperCase();
     const bodyText = rawBody.toString('utf8');
     try {
@@ -171,6 +202,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         repeatToken,
         api: route.spec.api,
         ...(route.spec.permission !== null ? { permission: route.spec.permission } : {}),
+        ...(endpointRegion !== undefined ? { endpointRegion } : {}),
       };
       return okAnswer(route.spec.handler(ctx));
     } catch (e) {
@@ -192,9 +224,17 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     res.end(payload);
   }
 
+  /** Answers and drops the connection: the rest of a refused request is never read. */
+  function sendAndClose(req: IncomingMessage, res: ServerResponse, a: Answer, entry: RequestLogEntry): void {
+    res.setHeader('connection', 'close');
+    res.once('finish', () => req.socket.destroySoon?.());
+    send(req, res, a, entry);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    // A request through a proxy names the whole URL (gcloud's regional hosts reach us that way; see host.ts).
+    const url = new URL(originForm(req.url ?? '/'), 'http://emulator.invalid');
     const route = matchRoute(method, url.pathname);
     const entry: RequestLogEntry = {
       method,
@@ -210,7 +250,21 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     res.once('close', () => {
       inFlight[entry.api] = (inFlight[entry.api] ?? 1) - 1;
     });
-    const rawBody = await readBody(req);
+    // Only loopback names: a browser page that rebinds its own DNS name to 127.0.0.1 is refused.
+    const host = checkHost(req.headers.host, listenHost);
+    if (!host.ok) {
+      sendAndClose(req, res, errorAnswer(hostRefused(host.host)), entry);
+      return;
+    }
+    const limit = route?.spec.body === 'media' ? (opts.maxBodyBytes?.media ?? DEFAULT_MEDIA_BODY_BYTES) : (opts.maxBodyBytes?.json ?? DEFAULT_JSON_BODY_BYTES);
+    let rawBody: Buffer;
+    try {
+      rawBody = await readBody(req, limit);
+    } catch (e) {
+      if (!(e instanceof BodyTooLarge)) throw e;
+      sendAndClose(req, res, errorAnswer(payloadTooLarge(limit)), entry);
+      return;
+    }
     if (opts.latencyMs) {
       const ms = opts.latencyMs;
       await new Promise<void>((resolve) => {
@@ -231,6 +285,18 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       }
     }
 
+    if (quotas && route) {
+      const userProject = req.headers['x-goog-user-project'];
+      const consumer = world.consumerNumber(typeof userProject === 'string' ? userProject : undefined);
+      const loc = route.params['location'];
+      const location = loc !== undefined && loc !== '-' ? loc : host.region;
+      const refused = quotas.take(route.spec.api, consumer, location);
+      if (refused) {
+        send(req, res, errorAnswer(refused), entry);
+        return;
+      }
+    }
+
     const fault = takeFault(method, url.pathname);
     const kind = fault ? (fault.kind ?? 'status') : undefined;
     if (fault && kind === 'hang') return; // never answered; closed with the server
@@ -242,6 +308,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         ...(route?.spec.permission ? { permission: route.spec.permission } : {}),
         resource: resourceOf(url.pathname),
         consumerNumber: consumer,
+        quotaLocation: route?.params['location'] !== undefined && route.params['location'] !== '-' ? route.params['location'] : (host.region ?? 'global'),
         ...(fault.retryAfter !== undefined ? { retryAfter: fault.retryAfter } : {}),
       });
       send(req, res, errorAnswer(err), entry);
@@ -260,7 +327,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       return;
     }
 
-    const a = answer(route, req, url, rawBody, kind === 'repeat-token');
+    const a = answer(route, req, url, rawBody, kind === 'repeat-token', host.region);
     if (fault && kind === 'wrong-shape') {
       const key = route?.spec.listKey;
       const wrong = key ? { [key]: 'oops' } : ['oops'];

@@ -4,6 +4,7 @@ import type {
   ScenarioFolder,
   ScenarioProject,
   ScenarioServiceAccount,
+  ScenarioUnreachable,
 } from './scenario.js';
 
 /**
@@ -115,6 +116,35 @@ export class World {
       cur = m ? this.folders.get(m[1] ?? '')?.parent : undefined;
     }
     return out;
+  }
+
+  /** The unreachable-regions fault in force for a project: its own, else the scenario's. */
+  unreachable(project: ScenarioProject): ScenarioUnreachable | undefined {
+    return project.unreachable ?? this.scenario.unreachable;
+  }
+
+  /** Whether cross-region lists must leave `region` out for this project and name it in `unreachable`. */
+  regionUnreachable(project: ScenarioProject, region: string): boolean {
+    return this.unreachable(project)?.regions.includes(region) ?? false;
+  }
+
+  /** The status a request naming this unreachable region fails with, if the scenario says it fails. */
+  regionalFailure(project: ScenarioProject, region: string): number | undefined {
+    const u = this.unreachable(project);
+    return u && u.regions.includes(region) ? u.regionalStatus : undefined;
+  }
+
+  /**
+   * The quota consumer's project number: the project an `x-goog-user-project` header names (by ID or number),
+   * else the scenario's `quotas.consumer`, else the first project (the one fault errors bill to).
+   */
+  consumerNumber(userProject?: string): string {
+    if (userProject) {
+      const p = this.project(userProject);
+      if (p) return p.number;
+      if (/^\d+$/.test(userProject)) return userProject;
+    }
+    return this.scenario.quotas?.consumer ?? this.scenario.projects[0]?.number ?? '0';
   }
 
   customRoles(container: ScenarioProject | 'organization'): ScenarioCustomRole[] {

@@ -37,6 +37,7 @@ const FULL: DeepRequired<Scenario> = {
       disabledApis: ['iam.googleapis.com'],
       deniedPermissions: ['run.*'],
       locations: ['us-central1'],
+      unreachable: { regions: ['europe-west9'], regionalStatus: 503 },
       customRoles: [{ roleId: 'projects/full-project/roles/role2', title: 'R2', description: 'r', stage: 'ALPHA', deleted: true, includedPermissions: ['run.jobs.get'] }],
       serviceAccounts: [
         {
@@ -76,6 +77,8 @@ const FULL: DeepRequired<Scenario> = {
     usage: [{ resource: 'projects/full-project', member: 'serviceAccount:sa-one@full-project.iam.gserviceaccount.com', role: 'roles/editor', exercised: ['run.services.get'], inferred: ['run.services.list'], replacementRoles: ['roles/run.viewer'] }],
     runIdentity: [{ service: 'projects/full-project/locations/us-central1/services/svc', description: 'use a dedicated identity' }],
   },
+  unreachable: { regions: ['asia-south2'], regionalStatus: 504 },
+  quotas: { consumer: '300000000009', windowSeconds: 60, run: { readsPerMinutePerRegion: 40 }, crm: { readsPerMinute: 600 }, iam: { readsPerMinute: 6000 } },
 };
 
 type Schema = { properties?: Record<string, Schema>; items?: Schema; $ref?: string; definitions?: Record<string, Schema>; additionalProperties?: unknown };
