@@ -137,15 +137,6 @@ export class Caller {
       } catch (err) {
         failure = classify(err, this.now());
       }
-      if (failure.status === 429) {
-        // Google names the quota it enforced: pace that bucket (and this call's own, if Google keys it elsewhere) to it.
-        const limit = quotaLimitOf(failure.metadata);
-        if (limit !== undefined) {
-          this.quotas.learn(ctx.api, limit);
-          const own = ctx.quotaLocation ?? 'global';
-          if (own !== limit.location) this.quotas.learn(ctx.api, { ...limit, location: own });
-        }
-      }
       if (failure.status !== 'NETWORK' && failure.status !== 'TIMEOUT') this.answered = true;
       if (failure.status === 'NETWORK' && !this.answered && failure.networkCode && UNREACHABLE[failure.networkCode]) {
         const origin = this.endpoint ?? `https://${API_HOST[ctx.api]}`;
@@ -188,13 +179,30 @@ export class Caller {
         if (!bucket.tryStart()) return undefined;
         sent = true;
         this.counters[ctx.api].attempts++;
-        return { value: await this.withTimeout(attempt) };
+        try {
+          return { value: await this.withTimeout(attempt) };
+        } catch (e) {
+          // Learnt before the connection is handed on, so the next call waiting for it already sees the limit.
+          this.learnQuota(ctx, e);
+          throw e;
+        }
       }).catch((e: unknown) => {
         if (!sent) bucket.release();
         throw e;
       });
       if (out !== undefined) return out.value;
     }
+  }
+
+  /** A 429 names the quota Google enforced: pace that bucket (and this call's own, if Google keys it elsewhere) to it. */
+  private learnQuota(ctx: CallContext, err: unknown): void {
+    const failure = classify(err, this.now());
+    if (failure.status !== 429) return;
+    const limit = quotaLimitOf(failure.metadata);
+    if (limit === undefined) return;
+    this.quotas.learn(ctx.api, limit);
+    const own = ctx.quotaLocation ?? 'global';
+    if (own !== limit.location) this.quotas.learn(ctx.api, { ...limit, location: own });
   }
 
   private withTimeout<T>(attempt: (a: Attempt) => Promise<T>): Promise<T> {

@@ -49,11 +49,12 @@ export function quotaLimitOf(metadata: Record<string, string>): QuotaLimit | und
 }
 
 /**
- * Google counts a request when it arrives, a little after we send it; a window 1 % (and 20 ms) longer than
- * Google's keeps a request sent just as a slot frees from arriving just before it does.
+ * Google counts a request when it arrives, a little after we send it (later still on a busy machine); a window
+ * 1 % (at least 250 ms) longer than Google's keeps a request sent just as a slot frees from arriving just before
+ * the slot is free at Google.
  */
 function withMargin(windowMs: number): number {
-  return windowMs + Math.ceil(windowMs / 100) + 20;
+  return windowMs + Math.max(250, Math.ceil(windowMs / 100));
 }
 
 export class Quotas {
