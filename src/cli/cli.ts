@@ -46,7 +46,7 @@ function connectionOptions<T>(y: Argv<T>) {
     .option('qpm', {
       type: 'string',
       group: connGroup,
-      describe: 'Requests per minute per API, e.g. run=1000,iam=6000,crm=600 (the defaults: Google\'s published read quotas)',
+      describe: 'Ceiling in requests per minute per API and quota region, e.g. run=1000,iam=6000,crm=600 (default: Google\'s published quotas; Run unlimited until a 429 names its quota)',
     })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary on stderr' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Print requests and retries per API at the end' });

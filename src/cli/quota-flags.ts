@@ -1,12 +1,15 @@
 import { UserError } from '../errors.js';
-import { API_HOST, API_NAMES, DEFAULT_QPM, type ApiName } from '../google/apis.js';
+import { API_HOST, API_NAMES, type ApiName } from '../google/apis.js';
 import type { CallStats } from '../google/call.js';
 
-/** `--qpm run=600,iam=3000`: requests per minute for some APIs; the others keep their defaults. */
+/**
+ * `--qpm run=600,iam=3000`: a ceiling in requests per minute for some APIs, over each of their quota buckets (one per
+ * region for Cloud Run); the others go as fast as Google's published quotas, or the limit a 429 names, allow.
+ */
 export function qpmFrom(raw: string | string[] | undefined): Partial<Record<ApiName, number>> | undefined {
   if (raw === undefined) return undefined;
   const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((r) => String(r).split(',')).map((p) => p.trim()).filter((p) => p !== '');
-  const usage = `expected e.g. --qpm run=${DEFAULT_QPM.run},iam=${DEFAULT_QPM.iam},crm=${DEFAULT_QPM.crm}`;
+  const usage = 'expected e.g. --qpm run=1000,iam=6000,crm=600';
   if (parts.length === 0) throw new UserError('USAGE', `--qpm needs API=REQUESTS_PER_MINUTE pairs: ${usage}`);
   const out: Partial<Record<ApiName, number>> = {};
   for (const part of parts) {

@@ -389,6 +389,7 @@ class AssetCollector {
   private async roles(projects: Project[], nodes: { folders: Folder[]; organizations: Organization[] }, accounts: ServiceAccount[]): Promise<RoleDefinition[]> {
     const all: (Policy | null)[] = [
       ...projects.map((p) => p.iamPolicy),
+      ...projects.flatMap((p) => p.services.map((s) => s.iamPolicy)),
       ...nodes.folders.map((f) => f.iamPolicy),
       ...nodes.organizations.map((o) => o.iamPolicy),
       ...accounts.map((a) => a.iamPolicy),

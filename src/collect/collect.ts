@@ -1,8 +1,7 @@
 import { GoogleApi, type GoogleOptions } from '../google/api.js';
-import { API_HOST } from '../google/apis.js';
 import type { CallStats } from '../google/call.js';
 import { isGoogleCallError, type GoogleCallError } from '../google/errors.js';
-import type { ApiFolder, ApiOrganization, ApiProject, ApiRevision } from '../google/types.js';
+import type { ApiFolder, ApiOrganization, ApiProject, ApiServiceAccount } from '../google/types.js';
 import {
   INVENTORY_SCHEMA_VERSION,
   type CollectionError,
@@ -22,8 +21,10 @@ import {
 import { TOOL_VERSION } from '../version.js';
 import { mapFolder, mapOrganization, projectNumberOf } from './map-crm.js';
 import { mapPolicy, rolesIn } from './map-iam.js';
-import { mapJob, mapService, type ProjectRef } from './map-run.js';
+import type { ProjectRef } from './map-run.js';
 import { homeOfAccount, readAccountFromIam, readRoles } from './iam-reads.js';
+import { checkRegions } from './region-check.js';
+import { RunReader, type RunRead } from './run-reads.js';
 import { resolveScope, validateScope } from './scope.js';
 import { collectFromAssetInventory, validateAssetScope, type CollectSource } from './asset-source.js';
 import { inShard } from './shard.js';
@@ -79,11 +80,22 @@ class Collector {
   private readonly organizations = new Map<string, Organization>();
   private readonly accounts = new Map<string, Promise<ServiceAccount>>();
   private readonly projectIdByNumber = new Map<string, string>();
+  /** Projects of the scope: an identity living in one is read through that project's account list. */
+  private readonly scanned = new Set<string>();
+  /** One `serviceAccounts.list` per project that holds runtime identities; undefined when the list failed. */
+  private readonly accountLists = new Map<string, Promise<Map<string, ApiServiceAccount> | undefined>>();
+  /** With --region: the regions each project's locations list offered ('disabled' when Run is off there). */
+  private readonly offered = new Map<string, RunRead<string[]>>();
+  /** Whether folder metadata reaches from every listed folder to the organisation, so ancestry can be derived. */
+  private treeKnown = false;
+  private readonly run_: RunReader;
 
   constructor(
     private readonly api: GoogleApi,
     private readonly options: CollectOptions,
-  ) {}
+  ) {
+    this.run_ = new RunReader(api, this.guard.bind(this), this.record.bind(this), (e) => this.failures.push(e));
+  }
 
   async run(): Promise<Inventory> {
     const scope = this.options.scope;
@@ -95,12 +107,16 @@ class Collector {
       const n = projectNumberOf(p.name);
       if (n !== undefined) this.projectIdByNumber.set(n, p.projectId);
     }
+    for (const p of resolved.projects) this.scanned.add(p.projectId);
     const shard = this.options.shard;
     resolved.projects = resolved.projects.filter((p) => inShard(p.projectId, shard));
     resolved.unreadable = resolved.unreadable.filter((u) => inShard(u.projectId, shard));
     if (scope.kind !== 'projects') {
-      this.node(`${scope.kind === 'folder' ? 'folders' : 'organizations'}/${scope.ids[0] ?? ''}`, undefined);
+      const root = `${scope.kind === 'folder' ? 'folders' : 'organizations'}/${scope.ids[0] ?? ''}`;
+      this.treeKnown = await this.readAbove(root);
+      this.node(root, undefined);
     }
+    if (scope.regions.length > 0) await this.checkRegions(resolved.projects);
 
     const total = resolved.projects.length + resolved.unreadable.length;
     let done = resolved.unreadable.length;
@@ -159,19 +175,15 @@ class Collector {
   private async project(p: ApiProject): Promise<Project> {
     const projectId = p.projectId;
     const ref: ProjectRef = { projectId, projectNumber: projectNumberOf(p.name) ?? '' };
-    const [ancestry, iamPolicy, regions] = await Promise.all([
-      this.guard(this.api.getAncestry(projectId), null),
+    const derived = this.derivedAncestry(p.parent);
+    const [ancestry, iamPolicy, workloads] = await Promise.all([
+      derived !== undefined ? derived : this.guard(this.api.getAncestry(projectId), null),
       this.guard(this.api.getHierarchyIamPolicy(`projects/${projectId}`, projectId).then(mapPolicy), null),
-      this.guard(this.api.listRegions(projectId), [] as string[]),
+      this.workloads(ref),
     ]);
     const chain = ancestry ?? this.knownAncestry(p.parent);
     chain.forEach((node, i) => this.node(node, chain[i + 1]));
-
-    const wanted = this.options.scope.regions;
-    const scanned = [...new Set(regions)].filter((r) => wanted.length === 0 || wanted.includes(r)).sort(compareText);
-    const perRegion = await Promise.all(scanned.map((r) => this.region(ref, r)));
-    const services = perRegion.flatMap((r) => r.services).sort(byName);
-    const jobs = perRegion.flatMap((r) => r.jobs).sort(byName);
+    const { services, jobs } = workloads;
     for (const sa of runtimeIdentities(services, jobs)) this.account(sa);
 
     const project: Project = {
@@ -181,14 +193,80 @@ class Collector {
       labels: p.labels,
       ancestry: chain,
       iamPolicy,
-      regions: perRegion.filter((r) => r.services.length + r.jobs.length > 0).map((r) => r.region),
+      regions: [...new Set([...services.map((s) => s.region), ...jobs.map((j) => j.region)])].sort(compareText),
       services,
       jobs,
       complete: true,
     };
     if (p.displayName !== undefined) project.displayName = p.displayName;
     if (p.parent !== undefined) project.parent = p.parent;
+    if (workloads.runApiDisabled) project.runApiDisabled = true;
     return project;
+  }
+
+  /** Cross-region lists by default; with --region, the asked regions the project offers, each on its own. */
+  private workloads(ref: ProjectRef): ReturnType<RunReader['allRegions']> {
+    const wanted = this.options.scope.regions;
+    if (wanted.length === 0) return this.run_.allRegions(ref);
+    const offered = this.offered.get(ref.projectId) ?? 'failed';
+    if (offered === 'disabled') return Promise.resolve({ services: [], jobs: [], runApiDisabled: true });
+    if (offered === 'failed') return Promise.resolve({ services: [], jobs: [], runApiDisabled: false });
+    return this.run_.someRegions(ref, wanted.filter((r) => offered.ok.includes(r)).sort(compareText));
+  }
+
+  /** --region: every project's locations list, read first, so a region no project offers stops the scan before it starts. */
+  private async checkRegions(projects: ApiProject[]): Promise<void> {
+    await Promise.all(
+      projects.map(async (p) => {
+        this.offered.set(p.projectId, await this.run_.read(this.api.listRegions(p.projectId)));
+      }),
+    );
+    const listed = [...this.offered.values()].flatMap((r) => (typeof r === 'object' ? [r.ok] : []));
+    checkRegions(this.options.scope.regions, listed);
+  }
+
+  /**
+   * For a folder scope, the folders above the root, read once (from the root's parent up to the organisation), so
+   * every project's ancestry follows from the folder listing. False when the chain could not be read.
+   */
+  private async readAbove(root: string): Promise<boolean> {
+    if (!root.startsWith('folders/')) return true;
+    let cur = this.folderMeta.get(root)?.parent;
+    const seen = new Set<string>([root]);
+    while (cur !== undefined && cur.startsWith('folders/') && !seen.has(cur)) {
+      seen.add(cur);
+      let meta = this.folderMeta.get(cur);
+      if (meta === undefined) {
+        try {
+          meta = await this.api.getFolder(cur);
+        } catch (e) {
+          if (!isGoogleCallError(e)) throw e;
+          return false; // each project's getAncestry tells instead; the folder is read (and any failure recorded) as a node
+        }
+        this.folderMeta.set(cur, meta);
+      }
+      cur = meta.parent;
+    }
+    return cur === undefined || cur.startsWith('organizations/');
+  }
+
+  /**
+   * A project's ancestry from the folder listing, for folder and organisation scans; undefined where the listing
+   * cannot tell (a project scan, or a parent folder the listing did not reach), and getAncestry is asked instead.
+   */
+  private derivedAncestry(parent: string | undefined): string[] | undefined {
+    if (this.options.scope.kind === 'projects' || !this.treeKnown || parent === undefined) return undefined;
+    const out: string[] = [];
+    let cur: string | undefined = parent;
+    while (cur !== undefined) {
+      if (out.includes(cur)) return undefined;
+      out.push(cur);
+      if (cur.startsWith('organizations/')) return out;
+      const meta = this.folderMeta.get(cur);
+      if (meta === undefined) return undefined;
+      cur = meta.parent;
+    }
+    return undefined;
   }
 
   /** Best effort when getAncestry fails: follow parents through folders already seen while listing the scope. */
@@ -200,43 +278,6 @@ class Collector {
       cur = this.folderMeta.get(cur)?.parent;
     }
     return out;
-  }
-
-  private async region(ref: ProjectRef, region: string): Promise<{ region: string; services: Service[]; jobs: Job[] }> {
-    const { projectId } = ref;
-    const [apiServices, apiRevisions, apiJobs] = await Promise.all([
-      this.guard(this.api.listServices(projectId, region), []),
-      this.guard(this.api.listRevisions(projectId, region), [] as ApiRevision[]),
-      this.guard(this.api.listJobs(projectId, region), []),
-    ]);
-    const services: Service[] = [];
-    for (const s of apiServices) {
-      const mapped = mapService(s, apiRevisions, ref, null);
-      if (mapped) services.push(mapped);
-      else this.badItem(projectId, 'services.list', s.name);
-    }
-    await Promise.all(
-      services.map(async (s) => {
-        s.iamPolicy = await this.guard(this.api.getServiceIamPolicy(s.name).then(mapPolicy), null);
-      }),
-    );
-    const jobs: Job[] = [];
-    for (const j of apiJobs) {
-      const mapped = mapJob(j, ref);
-      if (mapped) jobs.push(mapped);
-      else this.badItem(projectId, 'jobs.list', j.name);
-    }
-    return { region, services, jobs };
-  }
-
-  private badItem(project: string, method: string, name: string | null | undefined): void {
-    this.failures.push({
-      project,
-      api: API_HOST.run,
-      method,
-      status: 'BAD_RESPONSE',
-      message: `${method} in project ${project} returned an item named "${name ?? ''}", which is not a Cloud Run resource name; it was left out: rerun, and report it if it persists`,
-    });
   }
 
   /** Reads a folder or organisation (metadata and IAM policy) once. */
@@ -265,16 +306,45 @@ class Collector {
     );
   }
 
+  /**
+   * Reads a runtime identity once. One living in a scanned project comes from that project's account list (one
+   * paged list however many identities it holds); one from elsewhere, or whose project's list failed, from get.
+   */
   private account(email: string): void {
     if (this.accounts.has(email)) return;
-    const read = readAccountFromIam(this.api, email, homeOfAccount(email, this.projectIdByNumber), this.guard.bind(this), this.record.bind(this));
-    this.accounts.set(email, read);
+    const home = homeOfAccount(email, this.projectIdByNumber);
+    const read = async (): Promise<ServiceAccount> => {
+      let listed: ApiServiceAccount | null | undefined;
+      if (home !== undefined && this.scanned.has(home)) {
+        const accounts = await this.accountList(home);
+        if (accounts !== undefined) listed = accounts.get(email.toLowerCase()) ?? null;
+      }
+      return readAccountFromIam(this.api, email, home, this.guard.bind(this), this.record.bind(this), listed);
+    };
+    this.accounts.set(email, read());
   }
 
-  /** Definition of every role granted anywhere in a collected hierarchy policy or service-account policy, each read once. */
+  /** A project's service accounts by lower-case email; undefined when the list failed (each account is then read with get, which says why). */
+  private accountList(projectId: string): Promise<Map<string, ApiServiceAccount> | undefined> {
+    let list = this.accountLists.get(projectId);
+    if (!list) {
+      list = this.api.listServiceAccounts(projectId).then(
+        (accounts) => new Map(accounts.map((a) => [String(a.email).toLowerCase(), a])),
+        (e: unknown) => {
+          if (!isGoogleCallError(e)) throw e;
+          return undefined;
+        },
+      );
+      this.accountLists.set(projectId, list);
+    }
+    return list;
+  }
+
+  /** Definition of every role granted anywhere in a collected policy (hierarchy, service, service account), each read once. */
   private async roles(projects: Project[], accounts: ServiceAccount[]): Promise<RoleDefinition[]> {
     const policies: (Policy | null)[] = [
       ...projects.map((p) => p.iamPolicy),
+      ...projects.flatMap((p) => p.services.map((s) => s.iamPolicy)),
       ...[...this.folders.values()].map((f) => f.iamPolicy),
       ...[...this.organizations.values()].map((o) => o.iamPolicy),
       ...accounts.map((a) => a.iamPolicy),
@@ -308,7 +378,8 @@ function unreadableProject(projectId: string): Project {
 
 /**
  * A project is incomplete when anything its audit depends on could not be read: its own reads, a folder or
- * organisation above it, an identity its workloads run as, or a role granted in its hierarchy or on those identities.
+ * organisation above it, an identity its workloads run as, or a role granted in its hierarchy, on its services or
+ * on those identities.
  */
 export function markIncomplete(
   projects: Project[],
@@ -325,6 +396,7 @@ export function markIncomplete(
       ...rolesIn(p.iamPolicy),
       ...p.ancestry.flatMap((a) => rolesIn(nodeByName.get(a)?.iamPolicy ?? null)),
       ...identities.flatMap((e) => rolesIn(accountByEmail.get(e)?.iamPolicy ?? null)),
+      ...p.services.flatMap((s) => rolesIn(s.iamPolicy)),
     ]);
     const affected = errors.some((e) => {
       if (e.project === p.projectId) return true;

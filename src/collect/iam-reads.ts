@@ -23,6 +23,10 @@ export function homeOfAccount(email: string, projectIdByNumber: ReadonlyMap<stri
 /**
  * An identity as IAM describes it: the account (404 means deleted; any other failure is recorded and leaves it
  * unknown), then, unless deleted, its own policy and its keys.
+ *
+ * @param listed what its home project's `serviceAccounts.list` said: the account, or null when the list (which
+ *   holds every account of the project that is not deleted) did not hold it. Undefined: not listed, so it is read
+ *   with `serviceAccounts.get`.
  */
 export async function readAccountFromIam(
   api: GoogleApi,
@@ -30,18 +34,23 @@ export async function readAccountFromIam(
   homeFallback: string | undefined,
   guard: Guard,
   record: (e: GoogleCallError) => void,
+  listed?: ApiServiceAccount | null,
 ): Promise<ServiceAccount> {
   const base = { email, ...(homeFallback !== undefined ? { homeFallback } : {}) };
   let found: ApiServiceAccount | undefined;
   let missing: 'deleted' | 'unknown' | undefined;
-  try {
-    found = await api.getServiceAccount(email);
-  } catch (e) {
-    if (!isGoogleCallError(e)) throw e;
-    if (e.status === 404) missing = 'deleted';
-    else {
-      record(e);
-      missing = 'unknown';
+  if (listed === null) missing = 'deleted';
+  else if (listed !== undefined) found = listed;
+  else {
+    try {
+      found = await api.getServiceAccount(email);
+    } catch (e) {
+      if (!isGoogleCallError(e)) throw e;
+      if (e.status === 404) missing = 'deleted';
+      else {
+        record(e);
+        missing = 'unknown';
+      }
     }
   }
   if (missing === 'deleted') return mapServiceAccount({ ...base, missing, policy: null, keys: null });

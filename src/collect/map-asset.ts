@@ -149,11 +149,27 @@ export function revisionFromAsset(asset: AssetResource, projectId: string): ApiR
 export function jobFromAsset(asset: AssetResource, projectId: string): ApiJob | undefined {
   const parsed = parseRunAssetName(asset.name);
   if (!parsed || parsed.kind !== 'jobs' || asset.resource === undefined) return undefined;
-  const meta = obj(asset.resource['metadata']);
+  return jobFromV1(asset.resource, projectId, parsed.region, parsed.id);
+}
+
+/** Where a v1 (Knative-style) object lives: its name, and the region from the location label v1 adds. */
+export function locateV1(resource: JsonObject): { id: string; region: string } | undefined {
+  const meta = obj(resource['metadata']);
+  const id = text(meta['name']);
+  const region = text(obj(meta['labels'])[LOCATION_LABEL]);
+  return id !== undefined && region !== undefined ? { id, region } : undefined;
+}
+
+/**
+ * A run.googleapis.com/v1 Job (CAI, a `gcloud run jobs` export, or the global `namespaces.jobs.list`) as a v2 Job,
+ * named in `projectId`. The one mapping of v1 jobs: every source goes through it.
+ */
+export function jobFromV1(resource: JsonObject, projectId: string, region: string, id: string): ApiJob {
+  const meta = obj(resource['metadata']);
   const annotations = strings(meta['annotations']);
-  const taskSpec = obj(obj(obj(obj(obj(obj(asset.resource['spec'])['template'])['spec'])['template'])['spec']));
+  const taskSpec = obj(obj(obj(obj(obj(obj(resource['spec'])['template'])['spec'])['template'])['spec']));
   const job: ApiJob = {
-    name: `projects/${projectId}/locations/${parsed.region}/jobs/${parsed.id}`,
+    name: `projects/${projectId}/locations/${region}/jobs/${id}`,
     labels: strings(meta['labels'], (k) => k === LOCATION_LABEL),
     annotations: strings(meta['annotations'], (k) => SYSTEM_ANNOTATION.test(k)),
     template: { template: {} },

@@ -13,6 +13,7 @@ import type {
   ApiBinding,
   ApiFolder,
   ApiJob,
+  ApiJobV1,
   ApiOrganization,
   ApiPolicy,
   ApiProject,
@@ -21,6 +22,7 @@ import type {
   ApiService,
   ApiServiceAccount,
   ApiServiceAccountKey,
+  CrossRegionList,
 } from './types.js';
 
 export interface GoogleOptions extends CredentialOptions, Omit<CallerOptions, 'endpoint'> {}
@@ -244,9 +246,48 @@ export class GoogleApi {
     );
   }
 
+  /**
+   * Every service of the project in every region, in one paged cross-region list (`locations/-`, the list
+   * `gcloud run services list` makes without --region), with the regions Google could not reach.
+   */
+  listServicesAllRegions(projectId: string): Promise<CrossRegionList<ApiService>> {
+    const parent = `projects/${projectId}/locations/-`;
+    const ctx = run('services.list', parent, permissionOf('run.services.list'), projectId);
+    return this.crossRegion(ctx, 'services', (pageToken, a) =>
+      this.clients.runV2.projects.locations.services.list({ parent, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) }, gapiOnce(a)),
+    );
+  }
+
+  /**
+   * Every job of the project in every region: the v1 `namespaces.jobs.list` on the global endpoint, as
+   * `gcloud run jobs list` makes it (paged with `metadata.continue`), with the regions Google could not reach.
+   */
+  listJobsAllRegions(projectId: string): Promise<CrossRegionList<ApiJobV1>> {
+    const parent = `namespaces/${projectId}`;
+    const ctx = run('namespaces.jobs.list', parent, permissionOf('run.v1.jobs.list'), projectId);
+    const unreachable = new Set<string>();
+    return collectPages(ctx, (pageToken) =>
+      this.caller.call(ctx, async (a): Promise<Page<ApiJobV1>> => {
+        const res = await this.clients.runV1.namespaces.jobs.list(
+          { parent, limit: PAGE_SIZE, ...(pageToken !== undefined ? { continue: pageToken } : {}) },
+          gapiOnce(a),
+        );
+        const body = expectObject(res.data, ctx.method);
+        for (const r of stringList(body, 'unreachable', ctx.method)) unreachable.add(r);
+        const meta = body['metadata'];
+        if (meta !== undefined && meta !== null && !isObject(meta)) throw new BadResponseError(`${ctx.method}: metadata is not an object`);
+        return {
+          items: expectList(body, 'items', ctx.method, false) as ApiJobV1[],
+          nextPageToken: isObject(meta) ? optionalString(meta, 'continue', ctx.method) : undefined,
+        };
+      }),
+    ).then((items) => ({ items, unreachable: [...unreachable].sort() }));
+  }
+
+  /** The services of one region (used with --region, and for a region a cross-region list could not reach). */
   listServices(projectId: string, region: string): Promise<ApiService[]> {
     const parent = `projects/${projectId}/locations/${region}`;
-    const ctx = run('services.list', parent, permissionOf('run.services.list'), projectId);
+    const ctx = run('services.list', parent, permissionOf('run.services.list'), projectId, region);
     return this.runList(ctx, 'services', (pageToken, a) =>
       this.clients.runV2.projects.locations.services.list({ parent, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) }, gapiOnce(a)),
     );
@@ -255,7 +296,7 @@ export class GoogleApi {
   /** Every revision of every service in the region, in one paged list (the documented `services/-` wildcard). */
   listRevisions(projectId: string, region: string): Promise<ApiRevision[]> {
     const parent = `projects/${projectId}/locations/${region}/services/-`;
-    const ctx = run('services.revisions.list', parent, permissionOf('run.revisions.list'), projectId);
+    const ctx = run('services.revisions.list', parent, permissionOf('run.revisions.list'), projectId, region);
     return this.runList(ctx, 'revisions', (pageToken, a) =>
       this.clients.runV2.projects.locations.services.revisions.list(
         { parent, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) },
@@ -264,9 +305,10 @@ export class GoogleApi {
     );
   }
 
+  /** The jobs of one region (used with --region, and for a region a cross-region list could not reach). */
   listJobs(projectId: string, region: string): Promise<ApiJob[]> {
     const parent = `projects/${projectId}/locations/${region}`;
-    const ctx = run('jobs.list', parent, permissionOf('run.jobs.list'), projectId);
+    const ctx = run('jobs.list', parent, permissionOf('run.jobs.list'), projectId, region);
     return this.runList(ctx, 'jobs', (pageToken, a) =>
       this.clients.runV2.projects.locations.jobs.list({ parent, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) }, gapiOnce(a)),
     );
@@ -282,6 +324,8 @@ export class GoogleApi {
     };
     const project = projectOfName(serviceName);
     if (project !== undefined) ctx.project = project;
+    const region = /^projects\/[^/]+\/locations\/([^/]+)\//.exec(serviceName)?.[1];
+    if (region !== undefined) ctx.quotaLocation = region;
     return this.caller.call(ctx, async (a) => {
       const res = await this.clients.runV2.projects.locations.services.getIamPolicy(
         { resource: serviceName, 'options.requestedPolicyVersion': 3 },
@@ -289,6 +333,25 @@ export class GoogleApi {
       );
       return toPolicy(res.data, ctx.method);
     });
+  }
+
+  private crossRegion<T>(
+    ctx: CallContext,
+    field: string,
+    request: (pageToken: string | undefined, a: Attempt) => Promise<{ data: unknown }>,
+  ): Promise<CrossRegionList<T>> {
+    const unreachable = new Set<string>();
+    return collectPages(ctx, (pageToken) =>
+      this.caller.call(ctx, async (a): Promise<Page<T>> => {
+        const res = await request(pageToken, a);
+        const body = expectObject(res.data, ctx.method);
+        for (const r of stringList(body, 'unreachable', ctx.method)) unreachable.add(r);
+        return {
+          items: expectList(body, field, ctx.method) as T[],
+          nextPageToken: optionalString(body, 'nextPageToken', ctx.method),
+        };
+      }),
+    ).then((items) => ({ items, unreachable: [...unreachable].sort() }));
   }
 
   private runList<T>(
@@ -310,6 +373,24 @@ export class GoogleApi {
 
   // ---------------------------------------------------------------------------------------------------------
   // IAM
+
+  /** Every service account of a project, paged (IAM allows 100 a page): one call for all its runtime identities. */
+  listServiceAccounts(projectId: string): Promise<ApiServiceAccount[]> {
+    const ctx = iam('serviceAccounts.list', `projects/${projectId}`, permissionOf('iam.serviceAccounts.list'), projectId);
+    ctx.target = `project ${projectId}`;
+    return collectPages(ctx, (pageToken) =>
+      this.caller.call(ctx, async (a): Promise<Page<ApiServiceAccount>> => {
+        const res = await this.clients.iam.projects.serviceAccounts.list(
+          { name: `projects/${projectId}`, pageSize: PAGE_SIZE, ...pageTokenParam(pageToken) },
+          gapiOnce(a),
+        );
+        const body = expectObject(res.data, ctx.method);
+        const items = expectList(body, 'accounts', ctx.method, false);
+        for (const acc of items) requireString(acc, 'email', ctx.method);
+        return { items: items as ApiServiceAccount[], nextPageToken: optionalString(body, 'nextPageToken', ctx.method) };
+      }),
+    );
+  }
 
   getServiceAccount(email: string, project?: string): Promise<ApiServiceAccount> {
     const ctx = iam('serviceAccounts.get', email, permissionOf('iam.serviceAccounts.get'), project);
@@ -376,8 +457,19 @@ function crm(method: string, resource: string, permission: string, target: strin
   return ctx;
 }
 
-function run(method: string, resource: string, permission: string, project: string): CallContext {
-  return { api: 'run', method, resource, permission, target: `project ${project}`, project };
+/** A Run call; `region` for a regional one (its quota bucket is that region), none for a cross-region or global one. */
+function run(method: string, resource: string, permission: string, project: string, region?: string): CallContext {
+  const ctx: CallContext = { api: 'run', method, resource, permission, target: `project ${project}`, project };
+  if (region !== undefined) ctx.quotaLocation = region;
+  return ctx;
+}
+
+/** An optional list of strings (`unreachable`). */
+function stringList(body: JsonObject, field: string, what: string): string[] {
+  const v = body[field];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new BadResponseError(`${what}: ${field} is not a list of strings`);
+  return v as string[];
 }
 
 function iam(method: string, email: string, permission: string, project?: string): CallContext {

@@ -12,8 +12,12 @@ export const API_HOST: Record<ApiName, string> = {
   asset: 'cloudasset.googleapis.com',
 };
 
-/** Requests per minute per API. Run's quota is per region and not published; IAM and CRM are from Google's quota pages. */
-export const DEFAULT_QPM: Record<ApiName, number> = { run: 1000, iam: 6000, crm: 600, storage: 600, recommender: 100, asset: 400 };
+/**
+ * Google's published per-minute read quotas per consumer project (shared/google-apis.md §8): the starting limit of
+ * each bucket (quota.ts). Run publishes none (its quota is per region and varies by project), nor does Cloud
+ * Storage for object reads and writes: those start unlimited, and the first 429 sets the limit it names.
+ */
+export const PUBLISHED_QPM: Partial<Record<ApiName, number>> = { iam: 6000, crm: 600, recommender: 100, asset: 400 };
 
 /** What a single call is about: used for pooling, stats and for turning a failure into a message that says what to do. */
 export interface CallContext {
@@ -28,4 +32,9 @@ export interface CallContext {
   permission: string;
   /** Human wording of where the permission is needed, e.g. `project acme` or `folders/12`. */
   target: string;
+  /**
+   * The quota location the call counts against: its region for a regional Cloud Run call; absent (`global`) for
+   * everything else, cross-region Run lists included.
+   */
+  quotaLocation?: string;
 }

@@ -1,15 +1,19 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { UserError } from '../errors.js';
-import { API_HOST, API_NAMES, DEFAULT_QPM, type ApiName, type CallContext } from './apis.js';
+import { API_HOST, API_NAMES, type ApiName, type CallContext } from './apis.js';
 import { AttemptTimeoutError, GoogleCallError, classify, isRetryable, type Failure } from './errors.js';
-import { RateLimiter, defaultSleep } from './rate-limit.js';
+import { Quotas, quotaLimitOf } from './quota.js';
+import { defaultSleep } from './rate-limit.js';
 
 export interface RetryOptions {
   /** First backoff ceiling; doubles per retry (full jitter: the wait is uniform in [0, ceiling]). */
   baseDelayMs: number;
   /** Cap on the backoff ceiling. */
   maxDelayMs: number;
-  /** A call gives up once the next wait would end past this many ms after its first attempt. */
+  /**
+   * A call gives up once the next wait would end past this many ms after its first attempt. Time spent queued for
+   * a quota slot or a connection is not counted: that is the scanner pacing itself, not Google failing.
+   */
   deadlineMs: number;
   /** One attempt that has not answered after this long is abandoned (and counts as a timeout). */
   attemptTimeoutMs: number;
@@ -30,7 +34,10 @@ export const DEFAULT_CONCURRENCY = 8;
 export interface CallerOptions {
   /** Parallel requests in flight per API. */
   concurrency?: number;
+  /** `--qpm`: a ceiling per API over each of its quota buckets (see quota.ts). */
   qpm?: Partial<Record<ApiName, number>>;
+  /** The quota window (Google's is 60 s); internal, for tests against an emulator with a short window. */
+  quotaWindowMs?: number;
   retry?: Partial<RetryOptions>;
   /** The origin every request goes to, when not Google's: named in the unreachable-endpoint error. */
   endpoint?: string;
@@ -72,7 +79,7 @@ const UNREACHABLE: Record<string, string> = {
 export class Caller {
   readonly retry: RetryOptions;
   private readonly pools: Record<ApiName, LimitFunction>;
-  private readonly limiters: Record<ApiName, RateLimiter>;
+  private readonly quotas: Quotas;
   private readonly counters: CallStats;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -91,19 +98,17 @@ export class Caller {
     this.sleep = opts.sleep ?? defaultSleep;
     this.now = opts.now ?? Date.now;
     this.endpoint = opts.endpoint;
-    const qpm = { ...DEFAULT_QPM, ...definedOnly(opts.qpm ?? {}) };
+    const qpm = definedOnly(opts.qpm ?? {});
     const pools = {} as Record<ApiName, LimitFunction>;
-    const limiters = {} as Record<ApiName, RateLimiter>;
     const counters = {} as CallStats;
     for (const api of API_NAMES) {
       const perMinute = qpm[api];
-      if (!(perMinute > 0)) throw new UserError('USAGE', `requests per minute for ${api} must be positive, got ${perMinute}`);
+      if (perMinute !== undefined && !(perMinute > 0)) throw new UserError('USAGE', `requests per minute for ${api} must be positive, got ${perMinute}`);
       pools[api] = pLimit(concurrency);
-      limiters[api] = new RateLimiter(perMinute, this.now, this.sleep);
       counters[api] = { attempts: 0, retries: 0, failures: 0 };
     }
     this.pools = pools;
-    this.limiters = limiters;
+    this.quotas = new Quotas({ ceilings: qpm, now: this.now, sleep: this.sleep, ...(opts.quotaWindowMs !== undefined ? { windowMs: opts.quotaWindowMs } : {}) });
     this.counters = counters;
   }
 
@@ -113,18 +118,20 @@ export class Caller {
     return out;
   }
 
+  /** Per-minute limits learnt from 429s, `api location` → requests per minute. */
+  learntQuotas(): Record<string, number> {
+    return this.quotas.learntLimits();
+  }
+
   async call<T>(ctx: CallContext, attempt: (a: Attempt) => Promise<T>): Promise<T> {
     const started = this.now();
     const counter = this.counters[ctx.api];
+    const queue = { ms: 0 };
     for (let n = 1; ; n++) {
       if (n > 1) counter.retries++;
       let failure: Failure;
       try {
-        const result = await this.pools[ctx.api](async () => {
-          await this.limiters[ctx.api].acquire();
-          counter.attempts++;
-          return this.withTimeout(attempt);
-        });
+        const result = await this.send(ctx, attempt, queue);
         this.answered = true;
         return result;
       } catch (err) {
@@ -140,7 +147,7 @@ export class Caller {
         counter.failures++;
         throw new UserError('CREDENTIALS', new GoogleCallError(ctx, failure, n, this.now() - started).message);
       }
-      const elapsed = this.now() - started;
+      const elapsed = this.now() - started - queue.ms;
       if (isRetryable(failure)) {
         const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (n - 1));
         const jitter = Math.floor(this.random() * ceiling);
@@ -153,6 +160,49 @@ export class Caller {
       counter.failures++;
       throw new GoogleCallError(ctx, failure, n, this.now() - started);
     }
+  }
+
+  /**
+   * One attempt on the wire: a quota slot first, then a connection from the API's pool. The slot is taken before
+   * the connection, so a call waiting on one region's quota never holds a connection another region could use;
+   * and it is checked again once the connection is free, because a 429 may have lowered the limit meanwhile
+   * (then the slot is given back and the call queues again, unsent). Time queued is added to `queue.ms`.
+   */
+  private async send<T>(ctx: CallContext, attempt: (a: Attempt) => Promise<T>, queue: { ms: number }): Promise<T> {
+    const bucket = this.quotas.bucket(ctx.api, ctx.quotaLocation);
+    for (;;) {
+      const queued = this.now();
+      await bucket.acquire();
+      let sent = false;
+      const out = await this.pools[ctx.api](async (): Promise<{ value: T } | undefined> => {
+        queue.ms += this.now() - queued;
+        if (!bucket.tryStart()) return undefined;
+        sent = true;
+        this.counters[ctx.api].attempts++;
+        try {
+          return { value: await this.withTimeout(attempt) };
+        } catch (e) {
+          // Learnt before the connection is handed on, so the next call waiting for it already sees the limit.
+          this.learnQuota(ctx, e);
+          throw e;
+        }
+      }).catch((e: unknown) => {
+        if (!sent) bucket.release();
+        throw e;
+      });
+      if (out !== undefined) return out.value;
+    }
+  }
+
+  /** A 429 names the quota Google enforced: pace that bucket (and this call's own, if Google keys it elsewhere) to it. */
+  private learnQuota(ctx: CallContext, err: unknown): void {
+    const failure = classify(err, this.now());
+    if (failure.status !== 429) return;
+    const limit = quotaLimitOf(failure.metadata);
+    if (limit === undefined) return;
+    this.quotas.learn(ctx.api, limit);
+    const own = ctx.quotaLocation ?? 'global';
+    if (own !== limit.location) this.quotas.learn(ctx.api, { ...limit, location: own });
   }
 
   private withTimeout<T>(attempt: (a: Attempt) => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import type { iam_v1 } from 'googleapis/build/src/apis/iam/index.js';
-import type { run_v2 } from 'googleapis/build/src/apis/run/index.js';
+import type { run_v1, run_v2 } from 'googleapis/build/src/apis/run/index.js';
 
 /**
  * The API shapes the collector maps from. Run and IAM objects are Google's own JSON (the googleapis schema types);
@@ -9,11 +9,19 @@ import type { run_v2 } from 'googleapis/build/src/apis/run/index.js';
 export type ApiService = run_v2.Schema$GoogleCloudRunV2Service;
 export type ApiRevision = run_v2.Schema$GoogleCloudRunV2Revision;
 export type ApiJob = run_v2.Schema$GoogleCloudRunV2Job;
+/** A v1 (Knative-style) Job, as the global `namespaces.jobs.list` returns it (`gcloud run jobs list`). */
+export type ApiJobV1 = run_v1.Schema$Job;
 export type ApiTrafficTarget = run_v2.Schema$GoogleCloudRunV2TrafficTarget;
 export type ApiTrafficStatus = run_v2.Schema$GoogleCloudRunV2TrafficTargetStatus;
 export type ApiServiceAccount = iam_v1.Schema$ServiceAccount;
 export type ApiServiceAccountKey = iam_v1.Schema$ServiceAccountKey;
 export type ApiRole = iam_v1.Schema$Role;
+
+/** A cross-region list: the items of every region Google reached, and the regions it could not reach. */
+export interface CrossRegionList<T> {
+  items: T[];
+  unreachable: string[];
+}
 
 export interface ApiCondition {
   title?: string | null;

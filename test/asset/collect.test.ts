@@ -37,7 +37,12 @@ function withoutDifferences(inv: Inventory): Inventory {
   const n = normalised(inv);
   return {
     ...n,
-    projects: n.projects.map((p) => (p.projectId === LEGACY || p.projectId === SHARED ? { ...p, regions: [], services: [], jobs: [], complete: true } : p)),
+    projects: n.projects.map((p) => {
+      if (p.projectId !== LEGACY && p.projectId !== SHARED) return p;
+      // CAI cannot tell that the Run API is disabled: it simply holds no Run resource there.
+      const { runApiDisabled: _, ...rest } = p;
+      return { ...rest, regions: [], services: [], jobs: [], complete: true };
+    }),
     serviceAccounts: n.serviceAccounts.filter((a) => a.projectId !== LEGACY),
     errors: n.errors.filter((e) => e.project !== LEGACY && e.project !== SHARED),
   };
@@ -50,9 +55,10 @@ describe('the demo organisation through Cloud Asset Inventory', () => {
 
   test('sees the workloads of the project where run.* is denied, and reports nothing unreadable', () => {
     expect(viaApi.errors.map((e) => `${e.project} ${e.method} ${e.reason}`)).toEqual([
-      `${LEGACY} locations.list IAM_PERMISSION_DENIED`,
-      `${SHARED} locations.list SERVICE_DISABLED`,
+      `${LEGACY} namespaces.jobs.list IAM_PERMISSION_DENIED`,
+      `${LEGACY} services.list IAM_PERMISSION_DENIED`,
     ]);
+    expect(viaApi.projects.find((p) => p.projectId === SHARED)?.runApiDisabled).toBe(true);
     expect(viaCai.errors).toEqual([]);
     const legacy = viaCai.projects.find((p) => p.projectId === LEGACY);
     expect(legacy?.complete).toBe(true);

@@ -3,7 +3,10 @@ import type { Scenario, ScenarioProject } from '../../src/emulator/scenario.js';
 export interface OrgShape {
   projects: number;
   folders: number;
+  /** Regions with services (and jobs). */
   regions: readonly string[];
+  /** Regions each project's locations list offers (undefined: the emulator's default, every Cloud Run region). */
+  listedRegions?: readonly string[];
   servicesPerRegion: number;
   revisionsPerService: number;
   jobsPerProject: number;
@@ -45,7 +48,7 @@ export function generateOrg(shape: OrgShape): Scenario {
       projectId,
       number: String(100000000000 + p),
       parent: `folders/${700000000000 + (p % shape.folders)}`,
-      locations: [...shape.regions],
+      ...(shape.listedRegions !== undefined ? { locations: [...shape.listedRegions] } : {}),
       iamPolicy: {
         bindings: [
           { role: 'roles/cloudsql.client', members: [`serviceAccount:${sa}`] },
@@ -64,12 +67,15 @@ export function generateOrg(shape: OrgShape): Scenario {
  * The requests a correct organisation scan cannot do without, when every list fits in one page:
  * CRM   getOrganization + its getIamPolicy + projects.list and folders.list of the organisation
  *       + per folder: projects.list, folders.list, getIamPolicy + per project: getIamPolicy
- * Run   per project: locations.list + per region: services.list, revisions.list, jobs.list + per service: getIamPolicy
- * IAM   per runtime identity: get, getIamPolicy, keys.list + per distinct granted role: roles.get
+ *       (ancestry follows from the folder listing)
+ * Run   per project: the cross-region services list and the global jobs list + per region with services: the
+ *       `services/-` revisions list + per service: getIamPolicy (no locations.list: the listed regions cost nothing)
+ * IAM   per project holding runtime identities: serviceAccounts.list + per identity: getIamPolicy, keys.list
+ *       + per distinct granted role: roles.get
  */
 export function minimumCalls(shape: OrgShape, identities: number, roles: number): { crm: number; run: number; iam: number; total: number } {
   const crm = 4 + shape.folders * 3 + shape.projects;
-  const run = shape.projects * (1 + shape.regions.length * (3 + shape.servicesPerRegion));
-  const iam = identities * 3 + roles;
+  const run = shape.projects * (2 + shape.regions.length * (1 + shape.servicesPerRegion));
+  const iam = shape.projects + identities * 2 + roles;
   return { crm, run, iam, total: crm + run + iam };
 }

@@ -49,8 +49,10 @@ describe('the demo organisation, collected through the emulator', () => {
 
   test('every kind of list call was read across several pages', () => {
     const paged = (re: RegExp): string[] => lines(emu.requests).filter((l) => re.test(l) && /[?&]pageToken=/.test(l));
-    expect(paged(/^GET \/v1\/projects\/[^/]+\/locations\?/).length).toBeGreaterThan(0);
-    expect(paged(/^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services\?/).length).toBeGreaterThan(0);
+    expect(paged(/^GET \/v2\/projects\/[^/]+\/locations\/-\/services\?/).length).toBeGreaterThan(0);
+    // The v1 global jobs list pages with metadata.continue, passed back as `continue`.
+    expect(lines(emu.requests).filter((l) => /^GET \/apis\/run\.googleapis\.com\/v1\/namespaces\/[^/]+\/jobs\?.*\bcontinue=/.test(l)).length).toBeGreaterThan(0);
+    expect(paged(/^GET \/v1\/projects\/[^/]+\/serviceAccounts\?/).length).toBeGreaterThan(0);
     expect(paged(/^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services\/-\/revisions\?/).length).toBeGreaterThan(0);
     expect(paged(/^GET \/v3\/projects\?/).length).toBeGreaterThan(0);
     expect(paged(/^GET \/v3\/folders\?/).length).toBeGreaterThan(0);
@@ -67,41 +69,65 @@ describe('the demo organisation, collected through the emulator', () => {
     expect(all.filter((l) => l.startsWith('POST /v3/organizations/482915736104:getIamPolicy'))).toHaveLength(1);
   });
 
-  test('a disabled API and a missing permission are each one request, not retried, and recorded for their project only', () => {
+  test('a disabled Run API is coverage, not an error; a missing permission is an error; each one request, not retried', () => {
     const log = emu.requests.filter((r) => r.status === 403);
     expect(log.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
-      'GET /v1/projects/acme-legacy-billing/locations',
-      'GET /v1/projects/acme-shared-svcs/locations',
+      'GET /apis/run.googleapis.com/v1/namespaces/acme-legacy-billing/jobs',
+      'GET /apis/run.googleapis.com/v1/namespaces/acme-shared-svcs/jobs',
+      'GET /v2/projects/acme-legacy-billing/locations/-/services',
+      'GET /v2/projects/acme-shared-svcs/locations/-/services',
     ]);
     expect(inv.errors).toEqual([
       {
         project: 'acme-legacy-billing',
-        resource: 'projects/acme-legacy-billing',
+        resource: 'namespaces/acme-legacy-billing',
         api: 'run.googleapis.com',
-        method: 'locations.list',
+        method: 'namespaces.jobs.list',
         status: 403,
         reason: 'IAM_PERMISSION_DENIED',
-        message: 'permission run.locations.list denied on project acme-legacy-billing: grant the scanner roles/run.viewer on it',
+        message: 'permission run.jobs.list denied on project acme-legacy-billing: grant the scanner roles/run.viewer on it',
       },
       {
-        project: 'acme-shared-svcs',
-        resource: 'projects/acme-shared-svcs',
+        project: 'acme-legacy-billing',
+        resource: 'projects/acme-legacy-billing/locations/-',
         api: 'run.googleapis.com',
-        method: 'locations.list',
+        method: 'services.list',
         status: 403,
-        reason: 'SERVICE_DISABLED',
-        message:
-          'run.googleapis.com is disabled in project acme-shared-svcs: enable it with "gcloud services enable run.googleapis.com --project=acme-shared-svcs"',
+        reason: 'IAM_PERMISSION_DENIED',
+        message: 'permission run.services.list denied on project acme-legacy-billing: grant the scanner roles/run.viewer on it',
       },
     ]);
-    expect(inv.projects.map((p) => [p.projectId, p.complete])).toEqual([
-      ['acme-data-prod', true],
-      ['acme-legacy-billing', false],
-      ['acme-payments-prod', true],
-      ['acme-shared-svcs', false],
-      ['acme-web-prod', true],
-      ['acme-web-staging', true],
+    expect(inv.projects.map((p) => [p.projectId, p.complete, p.runApiDisabled ?? false])).toEqual([
+      ['acme-data-prod', true, false],
+      ['acme-legacy-billing', false, false],
+      ['acme-payments-prod', true, false],
+      ['acme-shared-svcs', true, true],
+      ['acme-web-prod', true, false],
+      ['acme-web-staging', true, false],
     ]);
+  });
+
+  test('gcloud’s call pattern: per project one cross-region list per kind, revisions per region with services, no locations.list', () => {
+    const all = lines(emu.requests).map((l) => l.replace(/\?.*$/, ''));
+    const distinct = (re: RegExp): string[] => [...new Set(all.filter((l) => re.test(l)))].sort();
+    const projects = ['acme-data-prod', 'acme-legacy-billing', 'acme-payments-prod', 'acme-shared-svcs', 'acme-web-prod', 'acme-web-staging'];
+    expect(distinct(/\/locations\/-\/services$/)).toEqual(projects.map((p) => `GET /v2/projects/${p}/locations/-/services`));
+    expect(distinct(/\/namespaces\/[^/]+\/jobs$/)).toEqual(projects.map((p) => `GET /apis/run.googleapis.com/v1/namespaces/${p}/jobs`));
+    expect(all.filter((l) => /\/v1\/projects\/[^/]+\/locations$/.test(l))).toEqual([]);
+    // Regional lists only for revisions, in the regions that have services.
+    const regionsWithServices = inv.projects.flatMap((p) => [...new Set(p.services.map((s) => `GET /v2/projects/${p.projectId}/locations/${s.region}/services/-/revisions`))]);
+    expect(distinct(/\/locations\/[a-z0-9-]+\/(services|jobs)(\/-\/revisions)?$/).filter((l) => !l.includes('/locations/-/'))).toEqual(regionsWithServices.sort());
+    // An organisation scan takes each project's ancestry from the folder listing.
+    expect(all.filter((l) => l.includes(':getAncestry'))).toEqual([]);
+    // Identities: one account list per project holding runtime identities, no get for them.
+    expect(all.filter((l) => /^GET \/v1\/projects\/-\/serviceAccounts\//.test(l) && !/\/keys$/.test(l))).toEqual([]);
+  });
+
+  test('roles granted in a service’s own policy are read like the others', () => {
+    const granted = new Set(inv.projects.flatMap((p) => p.services.flatMap((s) => (s.iamPolicy?.bindings ?? []).map((b) => b.role))));
+    expect(granted.has('roles/run.invoker')).toBe(true);
+    const read = new Set(inv.roles.map((r) => r.name));
+    expect([...granted].filter((r) => !read.has(r))).toEqual([]);
   });
 
   test('container env values and secret references are not copied', () => {
@@ -120,7 +146,8 @@ describe('the demo organisation, collected through the emulator', () => {
   test('stats count every request sent, per API', () => {
     const byApi = (host: string): number => emu.requests.filter((r) => r.api === host).length;
     expect(stats).toEqual({
-      run: { attempts: byApi('run.googleapis.com'), retries: 0, failures: 2 },
+      // The two calls refused in the project without permission, and the two answered SERVICE_DISABLED.
+      run: { attempts: byApi('run.googleapis.com'), retries: 0, failures: 4 },
       iam: { attempts: byApi('iam.googleapis.com'), retries: 0, failures: 0 },
       crm: { attempts: byApi('cloudresourcemanager.googleapis.com'), retries: 0, failures: 0 },
       storage: { attempts: 0, retries: 0, failures: 0 },

@@ -24,6 +24,10 @@ async function emulator(faults: FaultRule[] = [], scenario: Scenario = demo): Pr
   return emu;
 }
 
+function esc(path: string): string {
+  return path.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
 function baselineCount(method: string, path: string | RegExp): number {
   return baselineRequests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path))).length;
 }
@@ -41,8 +45,8 @@ afterEach(async () => {
 
 describe('retried faults leave a complete, identical inventory', () => {
   test('429 with Retry-After on the first calls of a paged list', async () => {
-    const path = '/v1/projects/acme-web-prod/locations';
-    const emu = await emulator([{ method: 'GET', path: /^\/v1\/projects\/acme-web-prod\/locations$/, kind: 'status', status: 429, retryAfter: 1, times: 2 }]);
+    const path = '/v2/projects/acme-web-prod/locations/-/services';
+    const emu = await emulator([{ method: 'GET', path: /^\/v2\/projects\/acme-web-prod\/locations\/-\/services$/, kind: 'status', status: 429, retryAfter: 1, times: 2 }]);
     let stats: CallStats | undefined;
     const inv = await collect(emu.url, WEB, { onStats: (s) => (stats = s) });
     expect(baselineCount('GET', path)).toBeGreaterThan(1);
@@ -66,10 +70,10 @@ describe('retried faults leave a complete, identical inventory', () => {
   });
 
   test('a connection reset mid-response is retried (googleapis and resource-manager)', async () => {
-    const path = '/v2/projects/acme-web-prod/locations/us-central1/services';
+    const path = '/v2/projects/acme-web-prod/locations/-/services';
     const crmPath = '/v3/projects/acme-web-prod:getIamPolicy';
     const emu = await emulator([
-      { method: 'GET', path: new RegExp(`^${path}$`), kind: 'reset', times: 1 },
+      { method: 'GET', path: new RegExp(`^${esc(path)}$`), kind: 'reset', times: 1 },
       { method: 'POST', path: crmPath, kind: 'reset', times: 1 },
     ]);
     const inv = await collect(emu.url, WEB);
@@ -81,16 +85,16 @@ describe('retried faults leave a complete, identical inventory', () => {
 
 describe('faults that are recorded, not retried', () => {
   test('403 in one project is one request, recorded for that project only; the other is complete', async () => {
-    const path = '/v2/projects/acme-data-prod/locations/us-central1/jobs';
-    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${path}$`), kind: 'status', status: 403 }]);
+    const path = '/apis/run.googleapis.com/v1/namespaces/acme-data-prod/jobs';
+    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${esc(path)}$`), kind: 'status', status: 403 }]);
     const inv = await collect(emu.url, { kind: 'projects', ids: ['acme-web-prod', 'acme-data-prod'], regions: [] });
     expect(count(emu.requests, 'GET', path)).toBe(1);
     expect(inv.errors).toEqual([
       {
         project: 'acme-data-prod',
-        resource: 'projects/acme-data-prod/locations/us-central1',
+        resource: 'namespaces/acme-data-prod',
         api: 'run.googleapis.com',
-        method: 'jobs.list',
+        method: 'namespaces.jobs.list',
         status: 403,
         reason: 'IAM_PERMISSION_DENIED',
         message: 'permission run.jobs.list denied on project acme-data-prod: grant the scanner roles/run.viewer on it',
@@ -98,45 +102,45 @@ describe('faults that are recorded, not retried', () => {
     ]);
     const data = inv.projects.find((p) => p.projectId === 'acme-data-prod');
     expect(data?.complete).toBe(false);
-    // What could be read is still there: the service in that region, and the job in the other region.
+    // What could be read is still there: the services.
     expect(data?.services.map((s) => s.serviceId)).toEqual(['reporting']);
-    expect(data?.jobs.map((j) => j.jobId)).toEqual(['nightly-export']);
+    expect(data?.jobs).toEqual([]);
     expect(inv.projects.find((p) => p.projectId === 'acme-web-prod')).toEqual(baseline.projects[0]);
   });
 
   test('a repeating page token stops paging with PAGING_LOOP', async () => {
-    const path = '/v1/projects/acme-web-prod/locations';
-    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${path}$`), kind: 'repeat-token' }]);
+    const path = '/v2/projects/acme-web-prod/locations/-/services';
+    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${esc(path)}$`), kind: 'repeat-token' }]);
     const inv = await collect(emu.url, WEB);
     expect(count(emu.requests, 'GET', path)).toBe(2);
     expect(inv.errors).toHaveLength(1);
-    expect(inv.errors[0]).toMatchObject({ project: 'acme-web-prod', method: 'locations.list', status: 'PAGING_LOOP' });
+    expect(inv.errors[0]).toMatchObject({ project: 'acme-web-prod', method: 'services.list', status: 'PAGING_LOOP' });
     expect(inv.errors[0]?.message).toMatch(
-      /^locations\.list on projects\/acme-web-prod: the server sent page token "[^"]+" again after 2 pages; paging stopped and this list is missing from the results: rerun later$/,
+      /^services\.list on projects\/acme-web-prod\/locations\/-: the server sent page token "[^"]+" again after 2 pages; paging stopped and this list is missing from the results: rerun later$/,
     );
     expect(inv.projects[0]?.complete).toBe(false);
   });
 
   test('a server that never answers is a timeout after the attempts allowed', async () => {
-    const path = '/v2/projects/acme-web-prod/locations/us-central1/jobs';
-    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${path}$`), kind: 'hang' }]);
+    const path = '/apis/run.googleapis.com/v1/namespaces/acme-web-prod/jobs';
+    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${esc(path)}$`), kind: 'hang' }]);
     const inv = await collect(emu.url, WEB, { retry: { baseDelayMs: 1, maxDelayMs: 2, attemptTimeoutMs: 150, maxAttempts: 2, deadlineMs: 10_000 } });
     expect(count(emu.requests, 'GET', path)).toBe(2);
     expect(inv.errors).toHaveLength(1);
-    expect(inv.errors[0]).toMatchObject({ project: 'acme-web-prod', method: 'jobs.list', status: 'TIMEOUT' });
-    expect(inv.errors[0]?.message).toMatch(/^jobs\.list on projects\/acme-web-prod\/locations\/us-central1: no answer from run\.googleapis\.com \(2 attempts over [\d.]+ (ms|s)\): rerun later, or raise the per-request timeout$/);
+    expect(inv.errors[0]).toMatchObject({ project: 'acme-web-prod', method: 'namespaces.jobs.list', status: 'TIMEOUT' });
+    expect(inv.errors[0]?.message).toMatch(/^namespaces\.jobs\.list on namespaces\/acme-web-prod: no answer from run\.googleapis\.com \(2 attempts over [\d.]+ (ms|s)\): rerun later, or raise the per-request timeout$/);
     // Everything else was still collected.
     expect(inv.projects[0]?.services).toEqual(baseline.projects[0]?.services);
   });
 
   test.each([
-    ['truncated', 'GET', '/v2/projects/acme-web-prod/locations/us-central1/services', 'services.list'],
+    ['truncated', 'GET', '/v2/projects/acme-web-prod/locations/-/services', 'services.list'],
     ['truncated', 'POST', '/v3/projects/acme-web-prod:getIamPolicy', 'projects.getIamPolicy'],
     ['wrong-shape', 'GET', '/v2/projects/acme-web-prod/locations/europe-west1/services/-/revisions', 'services.revisions.list'],
-    ['wrong-shape', 'GET', '/v1/projects/acme-web-prod/locations', 'locations.list'],
-    ['empty', 'GET', '/v1/projects/-/serviceAccounts/checkout-sa@acme-web-prod.iam.gserviceaccount.com', 'serviceAccounts.get'],
+    ['wrong-shape', 'GET', '/apis/run.googleapis.com/v1/namespaces/acme-web-prod/jobs', 'namespaces.jobs.list'],
+    ['empty', 'GET', '/v1/projects/acme-web-prod/serviceAccounts/checkout-sa@acme-web-prod.iam.gserviceaccount.com/keys', 'serviceAccounts.keys.list'],
   ] as const)('%s body on %s %s is BAD_RESPONSE after one request', async (kind, method, path, apiMethod) => {
-    const emu = await emulator([{ method, path: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}$`), kind }]);
+    const emu = await emulator([{ method, path: new RegExp(`^${esc(path)}$`), kind }]);
     const inv = await collect(emu.url, WEB);
     expect(count(emu.requests, method, path)).toBe(1);
     expect(inv.errors.map((e) => [e.method, e.status])).toEqual([[apiMethod, 'BAD_RESPONSE']]);
@@ -144,12 +148,21 @@ describe('faults that are recorded, not retried', () => {
   });
 
   test('an unexpected redirect is not followed', async () => {
-    const path = '/v2/projects/acme-web-prod/locations/europe-west1/jobs';
-    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${path}$`), kind: 'redirect' }]);
+    const path = '/apis/run.googleapis.com/v1/namespaces/acme-web-prod/jobs';
+    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${esc(path)}$`), kind: 'redirect' }]);
     const inv = await collect(emu.url, WEB);
     expect(count(emu.requests, 'GET', path)).toBe(1);
     expect(emu.requests.filter((r) => r.path.startsWith('/redirected'))).toEqual([]);
-    expect(inv.errors.map((e) => [e.method, e.status])).toEqual([['jobs.list', 'REDIRECT']]);
+    expect(inv.errors.map((e) => [e.method, e.status])).toEqual([['namespaces.jobs.list', 'REDIRECT']]);
+  });
+
+  test('a project whose account list fails has its identities read one by one instead, and nothing is missing', async () => {
+    const path = '/v1/projects/acme-web-prod/serviceAccounts';
+    const emu = await emulator([{ method: 'GET', path: new RegExp(`^${esc(path)}$`), kind: 'status', status: 403 }]);
+    const inv = await collect(emu.url, WEB);
+    expect(count(emu.requests, 'GET', path)).toBe(1);
+    expect(normalised(inv)).toEqual(normalised(baseline));
+    expect(emu.requests.filter((r) => /^\/v1\/projects\/-\/serviceAccounts\/[^/:]+$/.test(r.path)).length).toBe(baseline.serviceAccounts.length);
   });
 });
 
@@ -193,14 +206,16 @@ describe('identities', () => {
       iamPolicy: null,
       keys: null,
     });
-    // A 404 on the account is not retried and nothing more is asked about it.
-    expect(count(emu.requests, 'GET', '/v1/projects/-/serviceAccounts/ghost@small-proj.iam.gserviceaccount.com')).toBe(1);
-    expect(emu.requests.filter((r) => r.path.includes('ghost@') && r.method === 'POST')).toEqual([]);
+    // Absent from its project's account list (one paged list for all three identities): deleted, and nothing
+    // more is asked about it, not even a get.
+    expect(count(emu.requests, 'GET', '/v1/projects/small-proj/serviceAccounts')).toBe(2);
+    expect(emu.requests.filter((r) => r.path.includes('ghost@'))).toEqual([]);
+    expect(emu.requests.filter((r) => /^\/v1\/projects\/-\/serviceAccounts\/[^/:]+$/.test(r.path))).toEqual([]);
     expect(inv.roles).toEqual([
       { name: 'projects/small-proj/roles/gone', title: 'Gone', stage: 'DEPRECATED', deleted: true, includedPermissions: ['run.jobs.run'], source: 'project' },
     ]);
-    // Two jobs in one region with one item per page: jobs.list is read over two pages.
-    expect(count(emu.requests, 'GET', '/v2/projects/small-proj/locations/us-central1/jobs')).toBe(2);
+    // Two jobs with one item per page: the global jobs list is read over two pages (metadata.continue).
+    expect(count(emu.requests, 'GET', '/apis/run.googleapis.com/v1/namespaces/small-proj/jobs')).toBe(2);
     expect(inv.projects[0]?.jobs.map((j) => [j.jobId, j.serviceAccount, j.serviceAccountDefaulted])).toEqual([
       ['job-a', 'off@small-proj.iam.gserviceaccount.com', false],
       ['job-b', '123456789012-compute@developer.gserviceaccount.com', true],

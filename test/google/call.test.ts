@@ -197,10 +197,27 @@ describe('RateLimiter', () => {
     const starts: number[] = [];
     for (let i = 0; i < 5; i++) {
       await limiter.acquire();
+      limiter.started();
       starts.push(now);
       now += 10;
     }
     expect(starts).toEqual([0, 10, 20, 60_000, 60_010]);
     expect(waits).toEqual([59_970]);
+  });
+
+  test('a slot acquired but not yet sent counts against the window; a released one does not', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now, async (ms) => {
+      now += ms;
+    });
+    await limiter.acquire();
+    await limiter.acquire();
+    limiter.release();
+    await limiter.acquire(); // the released slot is free again, at once
+    expect(now).toBe(0);
+    limiter.started();
+    limiter.started();
+    await limiter.acquire(); // both sent at 0: the third waits for the window
+    expect(now).toBe(60_000);
   });
 });

@@ -34,12 +34,13 @@ describe("the scanner's table of API calls", () => {
     for (const [id, spec] of rows) expect([id, spec.permission === null]).toEqual([id, spec.checkedOn.length === 0]);
   });
 
-  test('the core audit needs exactly these 17 read permissions', () => {
+  test('the core audit needs exactly these 18 read permissions', () => {
     expect(permissionsFor({})).toEqual([
       'iam.roles.get',
       'iam.serviceAccountKeys.list',
       'iam.serviceAccounts.get',
       'iam.serviceAccounts.getIamPolicy',
+      'iam.serviceAccounts.list',
       'resourcemanager.folders.get',
       'resourcemanager.folders.getIamPolicy',
       'resourcemanager.folders.list',
