@@ -1,15 +1,44 @@
+import { UserError } from '../errors.js';
+import { bundledPredefinedRoles, bundledTrimmedRoles, readRoleCache } from '../least/role-cache.js';
 import type { Inventory } from '../model/inventory.js';
-import { buildOfflineInventory } from './build.js';
+import { buildOfflineInventory, type RoleCatalog } from './build.js';
 import { classify, type OfflineItem } from './detect.js';
 import { parseInputArg, readDocuments } from './read.js';
 
 /** Reads every `--input` and builds one Inventory from all of them together (IDs, numbers and policies join across files). */
-export function loadOfflineInputs(args: readonly string[], now = new Date()): Inventory {
+export function loadOfflineInputs(args: readonly string[], now = new Date(), env: NodeJS.ProcessEnv = process.env): Inventory {
   const items: OfflineItem[] = [];
+  const files: string[] = [];
   for (const raw of args) {
     const spec = parseInputArg(raw);
+    files.push(spec.file);
     const { docs, lines } = readDocuments(spec.file);
     docs.forEach((d, i) => items.push(...classify(d, spec, lines ? `line ${i + 1}` : 'document')));
   }
-  return buildOfflineInventory(items, now);
+  refuseNothing(items, files);
+  return buildOfflineInventory(items, now, roleCatalog(env));
+}
+
+/** Anything that can be audited: a workload, or IAM data (a policy, an account, a key, a role). */
+const AUDITABLE = new Set<OfflineItem['kind']>(['knative', 'v2', 'policy', 'account', 'key', 'role', 'asset-policy']);
+const AUDITABLE_ASSETS = /^(run\.googleapis\.com\/(Service|Revision|Job)|iam\.googleapis\.com\/(ServiceAccount|ServiceAccountKey|Role))$/;
+
+/**
+ * Nothing read is never a pass: an empty list (`[]`, `{"items":[]}`, `{"services":[]}`) is what an export of the
+ * wrong project, region or account prints, and a clean report of it would let a CI gate pass on nothing.
+ */
+function refuseNothing(items: readonly OfflineItem[], files: readonly string[]): void {
+  if (items.some((i) => AUDITABLE.has(i.kind) || (i.kind === 'asset' && AUDITABLE_ASSETS.test(i.assetType)))) return;
+  const which = files.length === 1 ? files[0] ?? '' : `the ${files.length} --input files`;
+  throw new UserError(
+    'INPUT',
+    `${which}: no Cloud Run service, revision or job and no IAM policy, account, key or role to audit (empty lists read as nothing, never as clean); check the project, region and account the export ran as`,
+  );
+}
+
+/** The synced role cache for Google when there is one (a real cache, whatever its age), else the bundled roles. */
+function roleCatalog(env: NodeJS.ProcessEnv): RoleCatalog {
+  const cached = readRoleCache(undefined, env);
+  if (cached) return { roles: cached.roles.filter((r) => r.name.startsWith('roles/')), source: `the role cache synced ${cached.fetchedAt}` };
+  return { roles: bundledPredefinedRoles(), source: 'the predefined roles bundled with cloudrun-auditor', trimmed: bundledTrimmedRoles() };
 }
