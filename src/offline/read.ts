@@ -99,7 +99,7 @@ function parseText(file: string, text: string): { docs: unknown[]; lines: boolea
 function parseYaml(file: string, text: string): unknown[] {
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
-    docs = parseAllDocuments(text, { prettyErrors: false });
+    docs = parseAllDocuments(text, { prettyErrors: true });
   } catch (e) {
     // The YAML parser recurses on nesting: a hostile file can exhaust the stack before any check of ours runs.
     if (e instanceof RangeError) throw tooDeep(file, undefined);
@@ -110,15 +110,19 @@ function parseYaml(file: string, text: string): unknown[] {
   for (const [i, doc] of list.entries()) {
     const err = doc.errors[0];
     if (err !== undefined) {
+      // The parser turns its own stack overflow into a syntax error; it is the nesting that is wrong.
+      if (/call stack/i.test(err.message)) throw tooDeep(file, list.length > 1 ? `document ${i + 1}` : undefined);
       const where = err.linePos?.[0] ? ` at line ${err.linePos[0].line}` : '';
-      throw new UserError('INPUT', `${file}: neither JSON nor YAML${where} (${err.message.split('\n')[0] ?? ''}); expected gcloud output in --format=json or its default YAML`);
+      const why = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
+      throw new UserError('INPUT', `${file}: neither JSON nor YAML${where} (${why}); expected gcloud output in --format=json or its default YAML`);
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       if (e instanceof RangeError) throw tooDeep(file, list.length > 1 ? `document ${i + 1}` : undefined);
-      throw new UserError('INPUT', `${file}: ${(e as Error).message}`);
+      // toJS refuses alias bombs (the only other way it fails); gcloud never writes aliases at all.
+      throw new UserError('INPUT', `${file}: YAML aliases expand to too much data (${(e as Error).message}); refusing to read the file`);
     }
     // `---` at the start or end of gcloud's list output leaves an empty document; it holds nothing.
     if (value === null && doc.contents === null) continue;
