@@ -433,7 +433,7 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
     notes.push(
       `${fromCatalog.length === 1 ? 'The definition of' : 'The definitions of'} ${fromCatalog.join(', ')} came from ${catalog.source}, not from the inputs.` +
         (trimmed.length > 0
-          ? ` The bundled ${trimmed.map((n) => `${n} keeps ${catalog.trimmed?.[n]?.keptCount ?? 0} of its ${(catalog.trimmed?.[n]?.realCount ?? 0).toLocaleString('en-US')}`).join(', ')} permissions (those of Cloud Run and its neighbours): run \`cloudrun-auditor roles sync\` once, on a machine with network, for the whole of ${trimmed.length === 1 ? 'it' : 'them'}.`
+          ? ` The bundled ${trimmed.map((n) => `${n} keeps ${(catalog.trimmed?.[n]?.keptCount ?? 0).toLocaleString('en-US')} of its ${(catalog.trimmed?.[n]?.realCount ?? 0).toLocaleString('en-US')}`).join(', ')} permissions (those of Cloud Run and its neighbours): run \`cloudrun-auditor roles sync\` once, on a machine with network, for the whole of ${trimmed.length === 1 ? 'it' : 'them'}.`
           : ''),
     );
   }

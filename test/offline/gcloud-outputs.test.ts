@@ -188,3 +188,18 @@ describe('a list that says it is partial is audited and is an error (exit 3)', (
     expect(report.errors.some((e) => e.status === 'PARTIAL_EXPORT')).toBe(false);
   });
 });
+
+describe('a UTF-8 byte-order mark is not content', () => {
+  test.each([
+    ['JSON', join(REAL, 'v1-service-describe-custom-sa.greenprotocol.json'), 'bom.json'],
+    ['YAML', fixture('services-describe.verity.yaml'), 'bom.yaml'],
+  ])('%s with a BOM audits like the file without one', async (_t, source, name) => {
+    const file = join(dir, name);
+    writeFileSync(file, '\uFEFF' + readFileSync(source, 'utf8'));
+    const plain = await audit(source);
+    const bom = await audit(file);
+    expect(bom.code).toBe(3);
+    expect(bom.report.summary).toEqual(plain.report.summary);
+    expect(bom.report.findings).toEqual(plain.report.findings);
+  });
+});
