@@ -13,7 +13,7 @@ export function loadOfflineInputs(args: readonly string[], now = new Date(), env
     const spec = parseInputArg(raw);
     files.push(spec.file);
     const { docs, lines } = readDocuments(spec.file);
-    docs.forEach((d, i) => items.push(...classify(d, spec, lines ? `line ${i + 1}` : 'document')));
+    docs.forEach((d, i) => items.push(...classify(d, spec, lines ? `line ${i + 1}` : docs.length > 1 ? `document ${i + 1}` : 'document')));
   }
   refuseNothing(items, files);
   return buildOfflineInventory(items, now, roleCatalog(env));
