@@ -90,6 +90,21 @@ describe('each real gcloud record audits alone, named by the number its namespac
     expect(code).toBe(3);
   });
 
+  test('a real Cloud Console YAML of a service on the default identity with the invoker check off: both findings, by number', async () => {
+    const { code, report } = await audit(fixture('services-describe.mlops-2025.console.yaml'));
+    expect(brief(report)).toEqual([
+      'critical public-privileged-service projects/201939390881/locations/southamerica-west1/services/mlops-2025',
+      'high default-identity projects/201939390881/locations/southamerica-west1/services/mlops-2025',
+    ]);
+    expect(report.findings[1]?.message).toBe(
+      'service `mlops-2025` (southamerica-west1, 201939390881) runs as 201939390881-compute@developer.gserviceaccount.com, the default compute identity of its project',
+    );
+    // The identity is the project's own default (same number): nothing undecided, only the naming note.
+    expect(report.notes).toHaveLength(1);
+    // --fail-on none: the incomplete inputs decide the exit code.
+    expect(code).toBe(3);
+  });
+
   test('the same YAML converted to JSON gives the same report body', async () => {
     const { parse } = await import('yaml');
     const json = join(dir, 'verity.json');
