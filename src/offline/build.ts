@@ -38,9 +38,10 @@ import {
   type Service,
   type ServiceAccount,
 } from '../model/inventory.js';
-import { namesOf, sameProject, type ProjectDirectory, type ProjectNames } from '../model/project-relation.js';
 import { TOOL_VERSION } from '../version.js';
 import { numberText, type OfflineItem } from './detect.js';
+import { catalogNote, type RoleCatalog } from './role-catalog.js';
+import { undecidedHomes } from './undecided.js';
 
 /** The status of an error for something the inputs did not contain: judged as unknown, never as clean. */
 export const NOT_PROVIDED = 'NOT_PROVIDED';
@@ -428,15 +429,7 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
     }
   }
 
-  if (catalog && fromCatalog.length > 0) {
-    const trimmed = fromCatalog.filter((n) => catalog.trimmed?.[n] !== undefined);
-    notes.push(
-      `${fromCatalog.length === 1 ? 'The definition of' : 'The definitions of'} ${fromCatalog.join(', ')} came from ${catalog.source}, not from the inputs.` +
-        (trimmed.length > 0
-          ? ` The bundled ${trimmed.map((n) => `${n} keeps ${(catalog.trimmed?.[n]?.keptCount ?? 0).toLocaleString('en-US')} of its ${(catalog.trimmed?.[n]?.realCount ?? 0).toLocaleString('en-US')}`).join(', ')} permissions (those of Cloud Run and its neighbours): run \`cloudrun-auditor roles sync\` once, on a machine with network, for the whole of ${trimmed.length === 1 ? 'it' : 'them'}.`
-          : ''),
-    );
-  }
+  if (catalog && fromCatalog.length > 0) notes.push(catalogNote(catalog, fromCatalog));
 
   // --- Lists that say they are not all there.
   for (const it of items) {
@@ -474,47 +467,6 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
   };
 }
 
-/** Role definitions to use where the inputs hold none: the synced role cache, else those bundled with the tool. */
-export interface RoleCatalog {
-  roles: readonly RoleDefinition[];
-  /** Where they came from, in words: "the role cache synced …" or "the predefined roles bundled with …". */
-  source: string;
-  /** Bundled roles cut to fewer permissions than Google's: how many each keeps of how many. */
-  trimmed?: Record<string, { keptCount: number; realCount: number }>;
-}
-
-/**
- * Workloads whose identity's home project the inputs cannot relate to the workload's own project (one known only
- * by ID, the other only by number): cross-project-identity does not judge them, and each such pair is said once.
- */
-function undecidedHomes(projects: readonly Project[], accounts: readonly ServiceAccount[], dir: ProjectDirectory): string[] {
-  const byPair = new Map<string, { project: Project; home: string; identity: string; workloads: string[] }>();
-  for (const p of projects) {
-    const workloads = [
-      ...p.services.flatMap((s) => [{ what: `service ${s.serviceId}`, identity: s.serviceAccount }, ...s.revisions.map((rv) => ({ what: `revision ${rv.revisionId}`, identity: rv.serviceAccount }))]),
-      ...(p.revisionsWithoutService ?? []).map((rv) => ({ what: `revision ${rv.revisionId}`, identity: rv.serviceAccount })),
-      ...p.jobs.map((j) => ({ what: `job ${j.jobId}`, identity: j.serviceAccount })),
-    ];
-    for (const w of workloads) {
-      const account = accounts.find((a) => a.email.toLowerCase() === w.identity.toLowerCase());
-      const id = account?.projectId ?? projectOfServiceAccountEmail(w.identity);
-      const number = /^(\d+)-compute@developer\.gserviceaccount\.com$/i.exec(w.identity)?.[1];
-      const home: ProjectNames = { ...(id !== undefined && !/^\d+$/.test(id) ? { id } : {}), ...(number !== undefined ? { number } : {}) };
-      if (home.id === undefined && home.number === undefined) continue;
-      if (sameProject(namesOf(p), home, dir) !== undefined) continue;
-      const homeText = home.id !== undefined ? `project ${home.id}` : `project number ${home.number ?? ''}`;
-      const key = `${p.projectId}\u0000${homeText}`;
-      const entry = byPair.get(key) ?? { project: p, home: homeText, identity: w.identity, workloads: [] };
-      if (!entry.workloads.includes(w.what)) entry.workloads.push(w.what);
-      byPair.set(key, entry);
-    }
-  }
-  return [...byPair.values()].map((e) => {
-    const list = e.workloads.length > 3 ? `${e.workloads.slice(0, 3).join(', ')} and ${e.workloads.length - 3} more` : e.workloads.join(', ');
-    const self = /^\d+$/.test(e.project.projectId) ? `project number ${e.project.projectId}` : `project ${e.project.projectId}`;
-    return `Whether ${e.home} (home of ${e.identity}) is ${self} is not in the inputs, so cross-project-identity was not judged for ${list}: add \`gcloud projects describe ${e.project.projectId} --format=json\` as another --input to decide it.`;
-  });
-}
 
 /** A CAI export has no line for a resource whose policy is empty; an account it does hold therefore has none. */
 function emptyPolicy(): Policy {

@@ -1,9 +1,9 @@
 import { UserError } from '../errors.js';
-import { bundledPredefinedRoles, bundledTrimmedRoles, readRoleCache } from '../least/role-cache.js';
 import type { Inventory } from '../model/inventory.js';
-import { buildOfflineInventory, type RoleCatalog } from './build.js';
+import { buildOfflineInventory } from './build.js';
 import { classify, type OfflineItem } from './detect.js';
 import { parseInputArg, readDocuments } from './read.js';
+import { offlineRoleCatalog } from './role-catalog.js';
 
 /** Reads every `--input` and builds one Inventory from all of them together (IDs, numbers and policies join across files). */
 export function loadOfflineInputs(args: readonly string[], now = new Date(), env: NodeJS.ProcessEnv = process.env): Inventory {
@@ -16,7 +16,7 @@ export function loadOfflineInputs(args: readonly string[], now = new Date(), env
     docs.forEach((d, i) => items.push(...classify(d, spec, lines ? `line ${i + 1}` : docs.length > 1 ? `document ${i + 1}` : 'document')));
   }
   refuseNothing(items, files);
-  return buildOfflineInventory(items, now, roleCatalog(env));
+  return buildOfflineInventory(items, now, offlineRoleCatalog(env));
 }
 
 /** Anything that can be audited: a workload, or IAM data (a policy, an account, a key, a role). */
@@ -34,11 +34,4 @@ function refuseNothing(items: readonly OfflineItem[], files: readonly string[]):
     'INPUT',
     `${which}: no Cloud Run service, revision or job and no IAM policy, account, key or role to audit (empty lists read as nothing, never as clean); check the project, region and account the export ran as`,
   );
-}
-
-/** The synced role cache for Google when there is one (a real cache, whatever its age), else the bundled roles. */
-function roleCatalog(env: NodeJS.ProcessEnv): RoleCatalog {
-  const cached = readRoleCache(undefined, env);
-  if (cached) return { roles: cached.roles.filter((r) => r.name.startsWith('roles/')), source: `the role cache synced ${cached.fetchedAt}` };
-  return { roles: bundledPredefinedRoles(), source: 'the predefined roles bundled with cloudrun-auditor', trimmed: bundledTrimmedRoles() };
 }
