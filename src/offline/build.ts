@@ -467,7 +467,6 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
   };
 }
 
-
 /** A CAI export has no line for a resource whose policy is empty; an account it does hold therefore has none. */
 function emptyPolicy(): Policy {
   return { version: 1, bindings: [] };

@@ -72,7 +72,8 @@ export function classify(doc: unknown, spec: InputSpec, where: string): OfflineI
   if (kind !== undefined && /List$/.test(kind) && Array.isArray(o['items'])) {
     const items = (o['items'] as unknown[]).flatMap((d, i) => classify(d, spec, `${where}.items[${i}]`));
     const more = str(isObject(o['metadata']) ? o['metadata']['continue'] : undefined) !== undefined;
-    return [...items, ...partial(kind, more, o['unreachable'], items, file, where)];
+    // `ServiceList` → `services`: the same words as for a v2 list.
+    return [...items, ...partial(`${kind.replace(/List$/, '').toLowerCase()}s`, more, o['unreachable'], items, file, where)];
   }
 
   const name = str(o['name']);

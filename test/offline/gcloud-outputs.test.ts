@@ -195,6 +195,23 @@ describe('a list that says it is partial is audited and is an error (exit 3)', (
     expect((JSON.parse(allowed.stdout) as Report).errors.some((e) => e.status === 'PARTIAL_EXPORT')).toBe(true);
   });
 
+  test('a v1 ServiceList with `metadata.continue` and `unreachable` (the v1 API gcloud calls) is the same error, named in v2 words', async () => {
+    const file = join(dir, 'v1-list.json');
+    const item = JSON.parse(readFileSync(join(REAL, 'v1-service-describe-custom-sa.greenprotocol.json'), 'utf8')) as unknown;
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'ServiceList', metadata: { continue: 'abc' }, items: [item], unreachable: ['us-east5'] }));
+    const { code, report } = await audit(file);
+    expect(report.summary.services).toBe(1);
+    expect(report.errors.filter((e) => e.status === 'PARTIAL_EXPORT')).toEqual([
+      {
+        project: '450503644772',
+        api: 'run.googleapis.com',
+        status: 'PARTIAL_EXPORT',
+        message: `${file}: the services list is incomplete: it is one page of several (a next-page token is set): export every page (gcloud pages for you; with the REST API follow nextPageToken); and it says us-east5 could not be reached, so what lives there is missing: export again once it answers`,
+      },
+    ]);
+    expect(code).toBe(3);
+  });
+
   test('a complete v2 list (empty nextPageToken, no unreachable) is no error', async () => {
     const file = join(dir, 'complete.json');
     const list = JSON.parse(readFileSync(fixture('v2-services-list.next-page.json'), 'utf8')) as Record<string, unknown>;
