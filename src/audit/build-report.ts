@@ -20,6 +20,8 @@ export function buildReport(inv: Inventory, ev: EvaluationLike, times: { started
     ...inv.errors.map((e) => ({ ...(e.project !== undefined ? { project: e.project } : {}), api: e.api, status: e.status, message: e.message })),
     ...ev.errors,
   ];
+  // What the inputs could not decide (offline), then why usage evidence is missing.
+  const notes = [...(inv.notes ?? []), ...(inv.usage?.notes ?? [])];
   return {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -29,7 +31,7 @@ export function buildReport(inv: Inventory, ev: EvaluationLike, times: { started
     summary: {
       projects: inv.projects.length,
       services: inv.projects.reduce((n, p) => n + p.services.length, 0),
-      revisions: inv.projects.reduce((n, p) => n + p.services.reduce((m, s) => m + s.revisions.length, 0), 0),
+      revisions: inv.projects.reduce((n, p) => n + p.services.reduce((m, s) => m + s.revisions.length, 0) + (p.revisionsWithoutService?.length ?? 0), 0),
       jobs: inv.projects.reduce((n, p) => n + p.jobs.length, 0),
       findings: active.length,
       bySeverity,
@@ -37,6 +39,6 @@ export function buildReport(inv: Inventory, ev: EvaluationLike, times: { started
     },
     findings: ev.findings,
     errors,
-    ...(inv.usage && inv.usage.notes.length > 0 ? { notes: [...inv.usage.notes] } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }

@@ -12,6 +12,7 @@ export function restrictToRegions(inv: Inventory, regions: readonly string[]): I
       regions: p.regions.filter((r) => keep.has(r)),
       services: p.services.filter((s) => keep.has(s.region)),
       jobs: p.jobs.filter((j) => keep.has(j.region)),
+      ...(p.revisionsWithoutService ? { revisionsWithoutService: p.revisionsWithoutService.filter((r) => keep.has(/\/locations\/([^/]+)\//.exec(r.name)?.[1] ?? '')) } : {}),
     })),
   };
 }

@@ -1,4 +1,5 @@
 import { projectOfServiceAccountEmail } from '../model/inventory.js';
+import { namesOf, sameProject } from '../model/project-relation.js';
 import { dedicatedIdentityPlan, identityTerraform, retireRevisionCommands } from '../rules/remediation.js';
 import { describeWorkload } from '../rules/workloads.js';
 import { identityState, identityText, revisionNote } from './analysis.js';
@@ -18,11 +19,18 @@ export const crossProjectIdentityRule: RuleDefinition = {
     const compute = /^(\d+)-compute@developer\.gserviceaccount\.com$/i.exec(w.identity);
     if (!home && compute?.[1]) {
       homeNumber = compute[1];
-      if (homeNumber === w.project.projectNumber) return [];
       home = ctx.index.projectByNumber(homeNumber)?.projectId;
+      if (home !== undefined && /^\d+$/.test(home)) home = undefined;
     }
     if (!home && !homeNumber) return [];
-    if (home === w.project.projectId) return [];
+    // Same project, or the inventory cannot tell (offline inputs may know a project only by ID or only by number):
+    // neither is a finding. The offline reader notes the undecided case.
+    const directory = {
+      numberOf: (id: string) => ctx.index.project(id)?.projectNumber || undefined,
+      idOf: (n: string) => ctx.index.projectByNumber(n)?.projectId,
+    };
+    const homeNames = { ...(home ? { id: home } : {}), ...(homeNumber ? { number: homeNumber } : {}) };
+    if (sameProject(namesOf(w.project), homeNames, directory) !== false) return [];
     const homeText = home ? `project ${home}` : `project number ${homeNumber ?? '?'}`;
     const intended =
       ctx.policy.serviceAccount && projectOfServiceAccountEmail(ctx.policy.serviceAccount.value) === w.project.projectId

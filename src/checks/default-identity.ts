@@ -33,7 +33,8 @@ export const defaultIdentityRule: RuleDefinition = {
       serviceAccountDefaulted: defaulted,
       identityState: identityState(w, ctx.index).state,
     };
-    if (w.revision) {
+    // A revision read without its service has no known traffic: no number is better than a wrong 0.
+    if (w.revision && w.service) {
       evidence.trafficPercent = w.revision.trafficPercent;
       evidence.tags = [...w.revision.tags].sort();
       evidence.serviceIdentity = w.service?.serviceAccount;
@@ -47,7 +48,9 @@ export const defaultIdentityRule: RuleDefinition = {
           message,
           evidence,
           remediation: {
-            summary: `Stop routing to revision ${w.name} and delete it; the service's current template already uses another identity.`,
+            summary: w.service
+              ? `Stop routing to revision ${w.name} and delete it; the service's current template already uses another identity.`
+              : `Stop routing to revision ${w.name} and delete it, after checking that its service's current template uses another identity (the service was not in the inputs).`,
             commands: retireRevisionCommands(w),
           },
         },

@@ -89,6 +89,14 @@ export function bundledPredefinedRoles(): RoleDefinition[] {
   }));
 }
 
+/** Bundled roles cut to fewer permissions than Google's (Owner, Editor, Viewer): kept and real counts, from its _source. */
+export function bundledTrimmedRoles(): Record<string, { keptCount: number; realCount: number }> {
+  const file = JSON.parse(readFileSync(packagePath('src', 'emulator', 'data', 'predefined-roles.json'), 'utf8')) as {
+    _source?: { truncated?: Record<string, { keptCount: number; realCount: number }> };
+  };
+  return { ...(file._source?.truncated ?? {}) };
+}
+
 /**
  * The predefined roles to choose replacements from: the synced cache for the endpoint when there is one, else
  * the bundled set; roles the inventory carries are added (they are what the scan saw).

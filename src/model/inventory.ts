@@ -155,6 +155,11 @@ export interface Project {
   services: Service[];
   jobs: Job[];
   /**
+   * Revisions read without their service (an offline `gcloud run revisions list` export alone). They are audited as
+   * revisions; since their service's traffic split is unknown, each is judged as if it served traffic.
+   */
+  revisionsWithoutService?: Revision[];
+  /**
    * False when some part of this project could not be read; `Inventory.errors` holds the details.
    * Rules still judge what was read.
    */
@@ -250,6 +255,11 @@ export interface Inventory {
   shard?: ShardInfo;
   /** Recommender usage evidence, present only when collected with --usage-insights. */
   usage?: UsageEvidence;
+  /**
+   * What the inputs could not decide and were therefore not judged (e.g. whether project number N is project P), each
+   * once, in words. Set by offline inputs; the report carries them under `notes`.
+   */
+  notes?: string[];
 }
 
 export interface ShardInfo {

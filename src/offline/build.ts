@@ -18,7 +18,7 @@ import {
   serviceFromAsset,
 } from '../collect/map-asset.js';
 import { mapKey, mapPolicy, mapRole, mapServiceAccount, roleSource, rolesIn } from '../collect/map-iam.js';
-import { mapJob, mapService, parseRunName, type ProjectRef } from '../collect/map-run.js';
+import { mapJob, mapRevision, mapService, parseRunName, type ProjectRef } from '../collect/map-run.js';
 import { byName, compareErrors, compareText } from '../collect/sort.js';
 import { UserError } from '../errors.js';
 import type { AssetResource } from '../google/asset.js';
@@ -40,9 +40,13 @@ import {
 } from '../model/inventory.js';
 import { TOOL_VERSION } from '../version.js';
 import { numberText, type OfflineItem } from './detect.js';
+import { catalogNote, type RoleCatalog } from './role-catalog.js';
+import { undecidedHomes } from './undecided.js';
 
 /** The status of an error for something the inputs did not contain: judged as unknown, never as clean. */
 export const NOT_PROVIDED = 'NOT_PROVIDED';
+/** The status of an error for a list export that says it is incomplete (more pages, unreachable regions). */
+export const PARTIAL_EXPORT = 'PARTIAL_EXPORT';
 
 const CRM = 'cloudresourcemanager.googleapis.com';
 const RUN = 'run.googleapis.com';
@@ -92,8 +96,9 @@ interface Workloads {
  * Builds an Inventory from exported JSON with no network. What the inputs do not say is never guessed: it is an
  * error with status NOT_PROVIDED (so the audit exits 3 unless --allow-incomplete), and the rules judge the rest.
  */
-export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt = new Date()): Inventory {
+export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt = new Date(), catalog?: RoleCatalog): Inventory {
   const errors: CollectionError[] = [];
+  const notes: string[] = [];
   const missing = (e: Omit<CollectionError, 'status'>): void => {
     errors.push({ ...e, status: NOT_PROVIDED });
   };
@@ -215,13 +220,10 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
     }
   }
 
-  // Without its ID a project's findings, remediation commands and cross-project checks would all be wrong.
-  const unnamed = [...unresolved].filter((n) => workloads.has(n)).sort(compareText);
-  if (unnamed.length > 0) {
-    throw new UserError(
-      'INPUT',
-      `the inputs name project${unnamed.length === 1 ? '' : 's'} ${unnamed.join(', ')} only by number: add \`gcloud projects describe NUMBER --format=json\` for ${unnamed.length === 1 ? 'it' : 'each'} as another --input`,
-    );
+  // Knative objects name their project by number alone. That number is all default-identity needs, and gcloud
+  // takes it wherever it takes an ID, so the project is named by it; the ID only makes the report easier to read.
+  for (const n of [...unresolved].filter((x) => workloads.has(x)).sort(compareText)) {
+    notes.push(`Project ${n} is known only by its number (the inputs carry no project ID for it), so the report names it by number: add \`gcloud projects describe ${n} --format=json\` as another --input to name it by ID.`);
   }
 
   // --- Policies by the resource they are set on.
@@ -260,7 +262,7 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
   // Projects with no workloads still matter: they are the homes of runtime identities, whose policies say who may act as them.
   for (const it of items) {
     const id = it.kind === 'project' || it.kind === 'ancestors' ? it.projectId : it.kind === 'policy' ? /^projects\/([^/]+)$/.exec(hierarchyKey(it.on))?.[1] : undefined;
-    if (id !== undefined && !/^\d+$/.test(id)) bucket(ref(id));
+    if (id !== undefined && (it.kind === 'policy' || !/^\d+$/.test(id))) bucket(ref(id));
   }
   for (const id of caiPolicyProjects) if (!/^\d+$/.test(id)) bucket(ref(id));
 
@@ -275,15 +277,21 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
       return false;
     };
     const services: Service[] = [];
+    const revisions = w.revisions.filter((rv) => runnable(rv.serviceAccount, rv.name ?? ''));
     for (const s of w.services) {
       if (!runnable(s.template?.serviceAccount, s.name ?? '')) continue;
-      const revisions = w.revisions.filter((rv) => runnable(rv.serviceAccount, rv.name ?? ''));
       const mapped = mapService(s, revisions, r, null);
       if (mapped) {
         mapped.iamPolicy = policies.get(mapped.name) ?? (caiPolicyProjects.has(r.projectId) ? emptyPolicy() : null);
         services.push(mapped);
       }
     }
+    // A revision whose service is not in the inputs is still a workload with an identity: audited, never dropped.
+    const owned = new Set(services.map((s) => `${s.region}/${s.serviceId}`));
+    const orphans = revisions.flatMap((rv) => {
+      const p = parseRunName(rv.name ?? '');
+      return p?.revisionId !== undefined && !owned.has(`${p.region}/${p.id}`) ? (mapRevision(rv, r, []) ?? []) : [];
+    });
     const jobs: Job[] = [];
     for (const j of w.jobs) {
       if (!runnable(j.template?.template?.serviceAccount, j.name ?? '')) continue;
@@ -299,9 +307,10 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
       labels: Object.fromEntries(Object.entries(meta?.labels ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
       ancestry: chain ?? [],
       iamPolicy: orEmpty(`projects/${r.projectId}`, caiPolicyProjects.has(r.projectId)),
-      regions: [...new Set([...services, ...jobs].map((x) => x.region))].sort(compareText),
+      regions: [...new Set([...services, ...jobs].map((x) => x.region).concat(orphans.map((o) => parseRunName(o.name)?.region ?? '')))].sort(compareText),
       services: services.sort(byName),
       jobs: jobs.sort(byName),
+      ...(orphans.length > 0 ? { revisionsWithoutService: orphans.sort(byName) } : {}),
       complete: true,
     };
     const parent = meta?.parent ?? chain?.[0];
@@ -317,6 +326,11 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
     }
     if (services.length > 0 && !revisionProjects.has(r.projectId)) {
       missing({ project: r.projectId, api: RUN, method: 'services.revisions.list', message: `the revisions of project ${r.projectId} were not provided, so revisions still serving traffic are not judged: add \`gcloud run revisions list --project=${r.projectId} --format=json\`` });
+    }
+    const orphanServices = [...new Set(orphans.map((o) => parseRunName(o.name)?.id ?? ''))].sort(compareText);
+    if (orphanServices.length > 0) {
+      const list = orphanServices.length > 3 ? `${orphanServices.slice(0, 3).join(', ')} and ${orphanServices.length - 3} more` : orphanServices.join(', ');
+      missing({ project: r.projectId, api: RUN, method: 'services.list', message: `${orphans.length} revision${orphans.length === 1 ? '' : 's'} of project ${r.projectId} came without ${orphans.length === 1 ? 'its service' : orphanServices.length === 1 ? 'their service' : 'their services'} (${list}), so ${orphanServices.length === 1 ? 'that service\'s' : 'those services\''} identity, traffic and invokers are not judged and each revision is judged as if serving: add \`gcloud run services list --project=${r.projectId} --format=json\`` });
     }
     const noPolicy = services.filter((s) => s.iamPolicy === null).length;
     if (noPolicy > 0) {
@@ -400,13 +414,41 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
     ...serviceAccounts.flatMap((a) => rolesIn(a.iamPolicy)),
   ]);
   const roles: RoleDefinition[] = [];
+  const fromCatalog: string[] = [];
+  const known = new Map((catalog?.roles ?? []).map((r) => [r.name, r]));
   for (const name of [...granted].sort(compareText)) {
     const r = defined.get(name);
+    const cached = known.get(name);
     if (r) roles.push(mapRole(r, name));
-    else if (roleSource(name) !== undefined) {
+    else if (cached) {
+      // A predefined role is the same in every project: the synced cache or the bundled set defines it.
+      roles.push(cached);
+      fromCatalog.push(name);
+    } else if (roleSource(name) !== undefined) {
       missing({ resource: name, api: IAM, method: 'roles.get', message: `the definition of ${name} was not provided, so what it allows is not expanded: add \`gcloud iam roles describe ${name.startsWith('roles/') ? name : name.replace(/^(projects|organizations)\/([^/]+)\/roles\/(.+)$/, '$3 --$1=$2').replace('--projects=', '--project=').replace('--organizations=', '--organization=')} --format=json\`` });
     }
   }
+
+  if (catalog && fromCatalog.length > 0) notes.push(catalogNote(catalog, fromCatalog));
+
+  // --- Lists that say they are not all there.
+  for (const it of items) {
+    if (it.kind !== 'partial') continue;
+    const projects = [...new Set(it.projects.map((t) => ref(t).projectId))];
+    const why = [
+      ...(it.nextPage ? ['it is one page of several (a next-page token is set): export every page (gcloud pages for you; with the REST API follow nextPageToken)'] : []),
+      ...(it.unreachable.length > 0 ? [`it says ${it.unreachable.join(', ')} could not be reached, so what lives there is missing: export again once ${it.unreachable.length === 1 ? 'it answers' : 'they answer'}`] : []),
+    ];
+    errors.push({
+      ...(projects.length === 1 && projects[0] !== undefined ? { project: projects[0] } : {}),
+      api: RUN,
+      method: `${it.list}.list`,
+      status: PARTIAL_EXPORT,
+      message: `${it.file}: ${it.where === 'document' ? 'the' : `${it.where}: the`} ${it.list} list is incomplete: ${why.join('; and ')}`,
+    });
+  }
+
+  notes.push(...undecidedHomes(projects, serviceAccounts, { numberOf: (id) => numberById.get(id), idOf: (n) => idByNumber.get(n) }));
 
   errors.sort(compareErrors);
   markIncomplete(projects, serviceAccounts, [...folders, ...organizations], errors);
@@ -421,6 +463,7 @@ export function buildOfflineInventory(items: readonly OfflineItem[], collectedAt
     serviceAccounts,
     roles,
     errors,
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }
 

@@ -26,7 +26,9 @@ export type OfflineItem =
   /** One Cloud Asset Inventory resource, from an export (`resource.data`) or a search (`versionedResources`). */
   | { kind: 'asset'; name: string; assetType: string; data: JsonObject | undefined; ancestors: string[]; project?: string; file: string }
   /** One Cloud Asset Inventory IAM policy (iam-policy export line, or a search-all-iam-policies result). */
-  | { kind: 'asset-policy'; name: string; assetType: string; policy: JsonObject; ancestors: string[]; project?: string; file: string };
+  | { kind: 'asset-policy'; name: string; assetType: string; policy: JsonObject; ancestors: string[]; project?: string; file: string }
+  /** A list that says it is not all there: a v2 `nextPageToken` or v1 `metadata.continue` (more pages), or `unreachable` regions. */
+  | { kind: 'partial'; list: string; where: string; nextPage: boolean; unreachable: string[]; projects: string[]; file: string };
 
 const RUN_V2 = /^projects\/[^/]+\/locations\/[^/]+\/(services|jobs)\/[^/]+(\/revisions\/[^/]+)?$/;
 const ROLE = /^(roles\/[^/]+|projects\/[^/]+\/roles\/[^/]+|organizations\/\d+\/roles\/[^/]+)$/;
@@ -67,7 +69,12 @@ export function classify(doc: unknown, spec: InputSpec, where: string): OfflineI
 
   if (apiVersion === 'serving.knative.dev/v1' && (kind === 'Service' || kind === 'Revision')) return [{ kind: 'knative', type: kind, obj: o, file }];
   if (apiVersion === 'run.googleapis.com/v1' && kind === 'Job') return [{ kind: 'knative', type: 'Job', obj: o, file }];
-  if (kind !== undefined && /List$/.test(kind) && Array.isArray(o['items'])) return (o['items'] as unknown[]).flatMap((d, i) => classify(d, spec, `${where}.items[${i}]`));
+  if (kind !== undefined && /List$/.test(kind) && Array.isArray(o['items'])) {
+    const items = (o['items'] as unknown[]).flatMap((d, i) => classify(d, spec, `${where}.items[${i}]`));
+    const more = str(isObject(o['metadata']) ? o['metadata']['continue'] : undefined) !== undefined;
+    // `ServiceList` → `services`: the same words as for a v2 list.
+    return [...items, ...partial(`${kind.replace(/List$/, '').toLowerCase()}s`, more, o['unreachable'], items, file, where)];
+  }
 
   const name = str(o['name']);
   const assetType = str(o['asset_type']) ?? str(o['assetType']);
@@ -106,7 +113,8 @@ export function classify(doc: unknown, spec: InputSpec, where: string): OfflineI
   }
   for (const list of ['services', 'revisions', 'jobs'] as const) {
     if (Array.isArray(o[list]) && Object.keys(o).every((k) => k === list || k === 'nextPageToken' || k === 'unreachable')) {
-      return (o[list] as unknown[]).flatMap((d, i) => classify(d, spec, `${where}.${list}[${i}]`));
+      const items = (o[list] as unknown[]).flatMap((d, i) => classify(d, spec, `${where}.${list}[${i}]`));
+      return [...items, ...partial(list, str(o['nextPageToken']) !== undefined, o['unreachable'], items, file, where)];
     }
   }
 
@@ -147,6 +155,22 @@ export function classify(doc: unknown, spec: InputSpec, where: string): OfflineI
     return [{ kind: 'role', role: o, file }];
   }
   throw unknown(spec, where, describeKeys(o));
+}
+
+/** The marker for a list that says it is incomplete, or nothing; an empty `unreachable` or page token is complete. */
+function partial(list: string, nextPage: boolean, unreachableRaw: unknown, items: OfflineItem[], file: string, where: string): OfflineItem[] {
+  const unreachable = strings(unreachableRaw).sort();
+  if (!nextPage && unreachable.length === 0) return [];
+  // The project each listed item names (v2: the ID or number in its name; Knative: the namespace, a number).
+  const projects = items.flatMap((i) => {
+    const token = i.kind === 'v2' ? /^projects\/([^/]+)\//.exec(String(i.obj['name']))?.[1] : i.kind === 'knative' ? numberText(obj(i.obj['metadata'])['namespace']) : undefined;
+    return token !== undefined ? [token] : [];
+  });
+  return [{ kind: 'partial', list, where, nextPage, unreachable, projects: [...new Set(projects)].sort(), file }];
+}
+
+function obj(v: unknown): JsonObject {
+  return isObject(v) ? v : {};
 }
 
 function ancestors(list: JsonObject[], spec: InputSpec, where: string): OfflineItem {

@@ -3,14 +3,14 @@ import type { EffectivePolicy } from '../checks/types.js';
 import { RULE_IDS, type RuleId } from '../checks/rule-ids.js';
 import { globMatch } from './glob.js';
 import type { PolicyConfig, RulesConfig } from './load.js';
-import type { Workload } from './workloads.js';
+import { serviceIdOf, type Workload } from './workloads.js';
 
 /**
  * Whether a policy covers a workload: every criterion it gives must hold. A revision is matched as its service
  * (name, labels, resource type), so a policy written for a service also governs that service's old revisions.
  */
 export function policyMatches(p: PolicyConfig, w: Workload): boolean {
-  const name = w.kind === 'revision' ? (w.service?.serviceId ?? w.name) : w.name;
+  const name = w.kind === 'revision' ? serviceIdOf(w) : w.name;
   const type = w.kind === 'job' ? 'job' : 'service';
   if (p.projects && !p.projects.some((g) => globMatch(g, w.project.projectId))) return false;
   if (p.regions && !p.regions.some((g) => globMatch(g, w.region))) return false;

@@ -5,7 +5,7 @@
 import type { Condition } from '../model/inventory.js';
 import type { Grant } from './inventory-index.js';
 import { flag, shellQuote } from './shell.js';
-import type { Workload } from './workloads.js';
+import { serviceIdOf, type Workload } from './workloads.js';
 
 /**
  * gcloud's --condition takes `key=value` pairs split on commas; an expression that itself holds a comma needs
@@ -73,7 +73,7 @@ export function dedicatedAccountId(workloadName: string): string {
 /** The workload whose template sets the identity: the service for a revision. */
 function owner(w: Workload): { kind: 'service' | 'job'; name: string } {
   if (w.kind === 'job') return { kind: 'job', name: w.name };
-  return { kind: 'service', name: w.service?.serviceId ?? w.name };
+  return { kind: 'service', name: serviceIdOf(w) };
 }
 
 export function updateIdentityCommand(w: Workload, email: string): string {
@@ -143,9 +143,10 @@ export function dedicatedIdentityPlan(
 
 /** For a revision that runs as an identity its service no longer uses: stop routing to it, then delete it. */
 export function retireRevisionCommands(w: Workload): string[] {
-  const service = w.service?.serviceId ?? '';
+  const service = serviceIdOf(w);
   const out: string[] = [];
-  if (w.revision && w.revision.trafficPercent > 0) {
+  // A revision read without its service may serve traffic nobody could see: route away from it first.
+  if (w.revision && (w.revision.trafficPercent > 0 || !w.service)) {
     out.push(
       [
         'gcloud run services update-traffic',

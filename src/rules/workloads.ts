@@ -63,6 +63,20 @@ export function workloadsOf(inv: Inventory): Workload[] {
         });
       }
     }
+    // Read without their service (offline): nothing says which traffic they serve, so they count as serving.
+    for (const revision of project.revisionsWithoutService ?? []) {
+      out.push({
+        kind: 'revision',
+        resource: revision.name,
+        name: revision.revisionId,
+        project,
+        region: /\/locations\/([^/]+)\//.exec(revision.name)?.[1] ?? '',
+        identity: revision.serviceAccount,
+        labels: revision.labels,
+        revision,
+        serving: true,
+      });
+    }
     for (const job of project.jobs) {
       out.push({
         kind: 'job',
@@ -81,9 +95,14 @@ export function workloadsOf(inv: Inventory): Workload[] {
   return out;
 }
 
+/** The service a revision belongs to (from its name when the service itself was not read); the name for others. */
+export function serviceIdOf(w: Workload): string {
+  return w.service?.serviceId ?? /\/services\/([^/]+)\/revisions\//.exec(w.resource)?.[1] ?? w.name;
+}
+
 /** "service `billing` (europe-west1, acme-prod)" / "revision `billing-00001-abc` of service `billing` (…)". */
 export function describeWorkload(w: Workload): string {
   const where = `(${w.region}, ${w.project.projectId})`;
-  if (w.kind === 'revision') return `revision \`${w.name}\` of service \`${w.service?.serviceId ?? '?'}\` ${where}`;
+  if (w.kind === 'revision') return `revision \`${w.name}\` of service \`${serviceIdOf(w)}\` ${where}`;
   return `${w.kind} \`${w.name}\` ${where}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -119,6 +119,32 @@ export const CASES: Case[] = [
   { name: 'snapshot missing', args: (c) => withSnapshot(join(c.tmp, 'nope.json'))(c), line: /^.+nope\.json: no such file$/ },
   { name: 'a snapshot given as --baseline', args: (c) => ['audit', '--snapshot', c.snapshot, '--baseline', c.snapshot, '--format', 'json', '--output', c.out], line: /^--baseline .+good\.json: not a cloudrun-auditor JSON report \(\/: must have required property 'tool'\)$/ },
   { name: 'a truncated --baseline', args: (c) => ['audit', '--snapshot', c.snapshot, '--baseline', snapshotFile('truncated.json'), '--format', 'json', '--output', c.out], line: /^--baseline .+truncated\.json: not valid JSON \(.+\)$/ },
+  // Offline --input: nothing read is never a pass; hostile nesting is a clear error, not a stack overflow.
+  ...(
+    [
+      ['[]', 'empty-array.json'],
+      ['{"kind":"ServiceList","items":[]}', 'empty-servicelist.json'],
+      ['{"services":[]}', 'empty-v2-list.json'],
+      ['[[],[[]],[[[]]]]', 'nested-empty.json'],
+      ['[]\n[]\n[]\n', 'empty-arrays.ndjson'],
+      ['{"services":[],"nextPageToken":"abc"}', 'empty-partial-list.json'],
+      ['{"projectId":"acme-orders","projectNumber":"640318125577"}', 'only-a-project.json'],
+    ] as const
+  ).map(([, name]): Case => ({
+    name: `--input of nothing to audit: ${name}`,
+    args: (c) => ['audit', '--input', join(c.tmp, name), '--format', 'json', '--output', c.out],
+    line: new RegExp(`^.+/${esc(name)}: no Cloud Run service, revision or job and no IAM policy, account, key or role to audit \\(empty lists read as nothing, never as clean\\); check the project, region and account the export ran as$`),
+  })),
+  {
+    name: '--input of two files that hold nothing',
+    args: (c) => ['audit', '--input', join(c.tmp, 'empty-array.json'), '--input', join(c.tmp, 'empty-v2-list.json'), '--output', c.out],
+    line: /^the 2 --input files: no Cloud Run service, revision or job and no IAM policy, account, key or role to audit/,
+  },
+  { name: '--input of a 100,000-deep JSON array', args: (c) => ['audit', '--input', join(c.tmp, 'deep.json'), '--output', c.out], line: /^.+deep\.json: nested more than 64 levels deep; gcloud and Asset Inventory output is never this deep$/ },
+  { name: '--input of a 100,000-deep NDJSON line', args: (c) => ['audit', '--input', join(c.tmp, 'deep.ndjson'), '--output', c.out], line: /^.+deep\.ndjson: line 2: nested more than 64 levels deep; gcloud and Asset Inventory output is never this deep$/ },
+  { name: '--input of a 100,000-deep YAML flow sequence', args: (c) => ['audit', '--input', join(c.tmp, 'deep.yaml'), '--output', c.out], line: /^.+deep\.yaml: nested more than 64 levels deep; gcloud and Asset Inventory output is never this deep$/ },
+  { name: '--input of YAML that does not parse', args: (c) => ['audit', '--input', join(c.tmp, 'broken.yaml'), '--output', c.out], line: /^.+broken\.yaml: neither JSON nor YAML at line 2 \(.+\); expected gcloud output in --format=json or its default YAML$/ },
+  { name: '--input of a YAML alias bomb', args: (c) => ['audit', '--input', join(c.tmp, 'bomb.yaml'), '--output', c.out], line: /^.+bomb\.yaml: YAML aliases expand to too much data \(.+\); refusing to read the file$/ },
   // Flags and scopes.
   { name: "--project ''", args: scan('--project', ''), line: /^--project must be a project ID such as acme-prod \(6-30 lowercase letters, digits, hyphens\), got ""$/, usage: true },
   { name: '--project with capitals', args: scan('--project', 'Acme-Prod'), line: /^--project must be a project ID such as acme-prod \(6-30 lowercase letters, digits, hyphens\), got "Acme-Prod"$/, usage: true },
@@ -153,6 +179,20 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) writeSync(fd, block);
   closeSync(fd);
   mkdirSync(join(tmp, 'out'));
+  const put = (name: string, text: string): void => writeFileSync(join(tmp, name), text);
+  put('empty-array.json', '[]');
+  put('empty-servicelist.json', '{"kind":"ServiceList","items":[]}');
+  put('empty-v2-list.json', '{"services":[]}');
+  put('nested-empty.json', '[[],[[]],[[[]]]]');
+  put('empty-arrays.ndjson', '[]\n[]\n[]\n');
+  put('empty-partial-list.json', '{"services":[],"nextPageToken":"abc"}');
+  put('only-a-project.json', '{"projectId":"acme-orders","projectNumber":"640318125577"}');
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  put('deep.json', deep);
+  put('deep.ndjson', `{"services":[]}\n${deep}\n`);
+  put('deep.yaml', `items: ${deep}\n`);
+  put('broken.yaml', 'apiVersion: serving.knative.dev/v1\nkind: Service: nope\n');
+  put('bomb.yaml', ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n') + '\n');
 }, 60_000);
 
 afterAll(async () => {

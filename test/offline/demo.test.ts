@@ -87,13 +87,17 @@ describe('what the inputs lack is named, judged as unknown, and exits 3', () => 
     expect(allowed.code).toBe(0);
   });
 
-  test('a Knative service named only by project number is refused until the project is described', async () => {
+  test('a Knative service list alone is audited, its project named by the number its namespace gives', async () => {
     const svc = join(files.dir, 'acme-web-prod.services.json');
-    const res = await runCli(['audit', '--input', svc]);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toBe(
-      'cloudrun-auditor: the inputs name project 415104041262 only by number: add `gcloud projects describe NUMBER --format=json` for it as another --input\n',
+    const res = await runCli(['audit', '--input', svc, '--format', 'json', '--fail-on', 'none']);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.scope.ids).toEqual(['415104041262']);
+    expect(summarise(report)).toContain('high default-identity projects/415104041262/locations/us-central1/services/storefront');
+    expect(report.notes?.[0]).toBe(
+      'Project 415104041262 is known only by its number (the inputs carry no project ID for it), so the report names it by number: add `gcloud projects describe 415104041262 --format=json` as another --input to name it by ID.',
     );
+    expect(res.stdout + res.stderr).not.toContain('NUMBER');
+    expect(res.code).toBe(3);
   });
 });
 
