@@ -9,6 +9,8 @@ import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { FORMAT_NAMES } from './format-names.js';
 import { permissionsOfCommand, recommendCommand, rolesCommand, usageOptions } from './least-cli.js';
 import { configureLog, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
+import { endOnInterrupt } from './interrupt.js';
+import { routeProcessWarnings } from './warnings.js';
 
 const scopeGroup = 'Scope:';
 const connGroup = 'Connection:';
@@ -203,10 +205,14 @@ export function buildCli(argv: string[]): Argv {
 
 export async function run(argv: string[]): Promise<number> {
   configureLog(logFormatFromArgv(argv));
+  routeProcessWarnings(argv.includes('--verbose'));
+  const command = argv.find((a) => !a.startsWith('-')) ?? 'cloudrun-auditor';
+  // The emulator serves until stopped and handles the signals itself.
+  const stopHandling = command === 'emulator' ? () => {} : endOnInterrupt(command);
   try {
     await buildCli(argv).parseAsync();
     const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
-    logExit(code, argv.find((a) => !a.startsWith('-')) ?? 'cloudrun-auditor');
+    logExit(code, command);
     return code;
   } catch (e) {
     if (e instanceof UserError) {
@@ -219,5 +225,7 @@ export async function run(argv: string[]): Promise<number> {
     logError(`cloudrun-auditor: internal error: ${err?.message ?? String(e)}`, [], EXIT.USAGE);
     if (process.argv.includes('--verbose') && err?.stack) process.stderr.write(err.stack + '\n');
     return EXIT.USAGE;
+  } finally {
+    stopHandling();
   }
 }
