@@ -112,7 +112,7 @@ export function logInterrupted(signal: 'SIGINT' | 'SIGTERM', code: number, comma
   const p = state.progress;
   const s = state.summary;
   const progress = p !== undefined ? ` after reading ${p.projectsDone} of ${p.projectsTotal} project${p.projectsTotal === 1 ? '' : 's'}` : '';
-  const outcome = s !== undefined ? `; it had finished: ${s.message}` : '; no report was written';
+  const outcome = s !== undefined ? `; it had finished: ${s.message}` : '; nothing was written';
   const message = `cloudrun-auditor: ${command} interrupted by ${signal}${progress}${outcome} (exit ${code})`;
   if (state.format === 'json') {
     log('ERROR', message, { exitCode: code, signal, ...(p !== undefined ? { progress: p } : {}), ...(s !== undefined ? s.fields : {}) });
