@@ -96,7 +96,7 @@ export function buildCli(argv: string[]): Argv {
             group: scopeGroup,
             describe: 'Collect only shard I/N of the projects (I from 0; default from CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT); join shards with `merge`',
           })
-          .epilog('Exit codes: 0 complete, 2 usage or credentials error, 3 written but incomplete.'),
+          .epilog('Exit codes: 0 complete, 2 usage, credentials or output error (nothing written), 3 written but incomplete, 130/143 stopped by SIGINT/SIGTERM.'),
       async (args) => (await import('./commands/collect.js')).collectCommand(args),
     )
     .command(
