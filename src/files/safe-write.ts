@@ -8,12 +8,12 @@
  * A reader therefore sees the old file or the new one, never half of one, and a failure leaves the old file as
  * it was. Several files staged together are put in place together or not at all (`StagedFiles.commit`).
  */
-import { closeSync, constants, fsyncSync, linkSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, linkSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { errnoCode, fsReason, isFsError } from './fs-reason.js';
-import { EXCLUSIVE_CREATE, refuseSpecialTarget, tempNameFor } from './targets.js';
+import { EXCLUSIVE_CREATE, modeToKeep, refuseSpecialTarget, tempNameFor } from './targets.js';
 
 /** Temporary files this process created and has neither renamed nor removed: an interrupted run removes them. */
 const liveTemps = new Set<string>();
@@ -120,10 +120,11 @@ export class StagedFiles {
 
   /** Writes `chunks` to a new temporary file for `target`. On any failure the temporary file is gone. */
   async add(target: string, chunks: Iterable<string>): Promise<void> {
-    refuseSpecialTarget(target);
+    const mode = modeToKeep(refuseSpecialTarget(target));
     let temp: { path: string; handle: FileHandle } | undefined;
     try {
       temp = await createTemp(target);
+      if (mode !== undefined) await temp.handle.chmod(mode);
       let pending = '';
       for (const chunk of chunks) {
         pending += chunk;
@@ -148,10 +149,11 @@ export class StagedFiles {
 
   /** Synchronous `add`, for callers that are synchronous themselves (snapshots, the role cache). */
   addSync(target: string, chunks: Iterable<string> | string): void {
-    refuseSpecialTarget(target);
+    const mode = modeToKeep(refuseSpecialTarget(target));
     let temp: { path: string; fd: number } | undefined;
     try {
       temp = createTempSync(target);
+      if (mode !== undefined) fchmodSync(temp.fd, mode);
       let pending = '';
       for (const chunk of typeof chunks === 'string' ? [chunks] : chunks) {
         pending += chunk;
@@ -174,10 +176,11 @@ export class StagedFiles {
   copyOf(from: string, target: string): void {
     const source = this.staged.find((s) => s.target === from);
     if (source === undefined) throw new Error(`${from} is not staged`);
-    refuseSpecialTarget(target);
+    const mode = modeToKeep(refuseSpecialTarget(target));
     let temp: { path: string; fd: number } | undefined;
     try {
       temp = createTempSync(target);
+      if (mode !== undefined) fchmodSync(temp.fd, mode);
       // Copied through the descriptor we created, never by name, so nothing put at that name meanwhile is written to.
       const input = openSync(source.temp, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {

@@ -44,11 +44,20 @@ export function specialKind(st: Stats): string | undefined {
  * replace it with a regular file (as root, /dev/null itself). A symbolic link is allowed: the rename replaces
  * the link and never writes through it, so what it points at is untouched.
  */
-export function refuseSpecialTarget(target: string): void {
+export function refuseSpecialTarget(target: string): Stats | undefined {
   const st = lstatOrUndefined(target);
-  if (st === undefined) return;
+  if (st === undefined) return undefined;
   const kind = specialKind(st);
   if (kind !== undefined) throw new UserError('OUTPUT', `cannot write ${target}: it is ${kind}, not a regular file`);
+  return st;
+}
+
+/**
+ * The permission bits the new file should carry: those of the regular file it replaces (a report someone made
+ * private stays private), else undefined for the default.
+ */
+export function modeToKeep(st: Stats | undefined): number | undefined {
+  return st?.isFile() === true ? st.mode & 0o777 : undefined;
 }
 
 /** True when `path` is a directory, or a symbolic link to one. */

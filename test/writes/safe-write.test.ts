@@ -4,7 +4,7 @@
  * `.NAME.PID.tmp` without O_EXCL, followed links, and renamed over whatever was at the target.
  */
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
@@ -41,6 +41,19 @@ describe('what stands at the target', () => {
     await writeFileSafely(target, ['new']);
     expect(readFileSync(target, 'utf8')).toBe('new');
     expect(lstatSync(target).ino).not.toBe(before);
+  });
+
+  test('the replaced file\'s permission bits are kept: a report made private stays private', async () => {
+    const target = join(dir, 'report.json');
+    writeFileSync(target, 'old');
+    chmodSync(target, 0o600);
+    await writeFileSafely(target, ['new']);
+    expect(lstatSync(target).mode & 0o777).toBe(0o600);
+    const files = new StagedFiles();
+    await files.add(join(dir, 'a.json'), ['a']);
+    files.copyOf(join(dir, 'a.json'), target);
+    files.commit();
+    expect(lstatSync(target).mode & 0o777).toBe(0o600);
   });
 
   test('a FIFO is refused with one line and stays a FIFO; no temporary file is left', async () => {
