@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { FORMAT_NAMES } from './format-names.js';
 import { permissionsOfCommand, recommendCommand, rolesCommand, usageOptions } from './least-cli.js';
-import { configureLog, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
+import { configureLog, isJsonLog, log, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
 import { endOnInterrupt } from './interrupt.js';
 import { routeProcessWarnings } from './warnings.js';
 
@@ -222,8 +222,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     // Anything else is our bug: say so in one line, keep the stack for --verbose users.
     const err = e as Error;
+    // The stack first, through the log (a JSON line under --log-format json), so the error stays the last line.
+    if (argv.includes('--verbose') && err?.stack) {
+      if (isJsonLog()) log('DEBUG', 'cloudrun-auditor: internal error (stack for the maintainers)', { stack: err.stack });
+      else log('DEBUG', err.stack);
+    }
     logError(`cloudrun-auditor: internal error: ${err?.message ?? String(e)}`, [], EXIT.USAGE);
-    if (process.argv.includes('--verbose') && err?.stack) process.stderr.write(err.stack + '\n');
     return EXIT.USAGE;
   } finally {
     stopHandling();

@@ -70,3 +70,19 @@ test('the same run without the failure replaces both latest files and adds the t
   expect(readFileSync(join(dir, 'latest.json'), 'utf8')).toBe(readFileSync(join(dir, stamped), 'utf8'));
   expect(JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'))).toHaveProperty('findings');
 });
+
+test('--verbose --log-format json: the stack of that failure is a JSON line too, and the exit line is last', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cra-atomic-out-'));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  vi.spyOn(formatters, 'html').mockImplementation(function* () {
+    throw new Error('the HTML renderer failed');
+  });
+
+  const code = await run(['audit', '--snapshot', snapshot, '--output-dir', dir, '--format', 'html', '--verbose', '--log-format', 'json']);
+
+  expect(code).toBe(2);
+  const lines = stderr.mock.calls.map((c) => String(c[0])).join('').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines.at(-1)).toEqual({ severity: 'ERROR', message: 'cloudrun-auditor: internal error: the HTML renderer failed', exitCode: 2 });
+  expect(lines.at(-2)).toMatchObject({ severity: 'DEBUG', stack: expect.stringMatching(/^Error: the HTML renderer failed\n\s+at /) });
+  expect(readdirSync(dir)).toEqual([]);
+});

@@ -6,7 +6,7 @@ import type { Report } from '../../model/finding.js';
 import { applyBaseline, FORMAT_EXTENSIONS, formatters, summaryLine, validateReport, type Format, type RenderOptions } from '../../report/index.js';
 import { RULES } from '../../checks/index.js';
 import { exitCodeFor, type FailOn } from '../exit-codes.js';
-import { checkOutputDir, checkOutputFile, writeChunks } from '../output.js';
+import { checkOutputDir, checkOutputFile, isStdout, writeChunks } from '../output.js';
 import { StagedFiles } from '../../files/safe-write.js';
 import { ensureDirectory } from '../../files/targets.js';
 import { isGcsUrl, parseGcsUrl } from '../../google/gcs-url.js';
@@ -131,9 +131,9 @@ export async function emitReport(
     files.commit();
   } else {
     const format = formats[0]!;
-    await writeChunks(formatters[format](report, renderOptions(args, args.output === undefined)), args.output);
+    await writeChunks(formatters[format](report, renderOptions(args, isStdout(args.output))), args.output);
   }
-  const toTerminal = dir === undefined && args.output === undefined && formats[0] === 'table';
+  const toTerminal = dir === undefined && isStdout(args.output) && formats[0] === 'table';
   const failOn = (args['fail-on'] ?? 'high') as FailOn;
   recordSummary(runSummary(report, failOn, written));
   if (!args.quiet && !toTerminal && !isJsonLog()) process.stderr.write(summaryLine(report) + '\n');
