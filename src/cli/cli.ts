@@ -8,7 +8,9 @@ import { UserError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { FORMAT_NAMES } from './format-names.js';
 import { permissionsOfCommand, recommendCommand, rolesCommand, usageOptions } from './least-cli.js';
-import { configureLog, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
+import { configureLog, isJsonLog, log, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
+import { endOnInterrupt } from './interrupt.js';
+import { routeProcessWarnings } from './warnings.js';
 
 const scopeGroup = 'Scope:';
 const connGroup = 'Connection:';
@@ -94,7 +96,7 @@ export function buildCli(argv: string[]): Argv {
             group: scopeGroup,
             describe: 'Collect only shard I/N of the projects (I from 0; default from CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT); join shards with `merge`',
           })
-          .epilog('Exit codes: 0 complete, 2 usage or credentials error, 3 written but incomplete.'),
+          .epilog('Exit codes: 0 complete, 2 usage, credentials or output error (nothing written), 3 written but incomplete, 130/143 stopped by SIGINT/SIGTERM.'),
       async (args) => (await import('./commands/collect.js')).collectCommand(args),
     )
     .command(
@@ -203,10 +205,14 @@ export function buildCli(argv: string[]): Argv {
 
 export async function run(argv: string[]): Promise<number> {
   configureLog(logFormatFromArgv(argv));
+  routeProcessWarnings(argv.includes('--verbose'));
+  const command = argv.find((a) => !a.startsWith('-')) ?? 'cloudrun-auditor';
+  // The emulator serves until stopped and handles the signals itself.
+  const stopHandling = command === 'emulator' ? () => {} : endOnInterrupt(command);
   try {
     await buildCli(argv).parseAsync();
     const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
-    logExit(code, argv.find((a) => !a.startsWith('-')) ?? 'cloudrun-auditor');
+    logExit(code, command);
     return code;
   } catch (e) {
     if (e instanceof UserError) {
@@ -216,8 +222,14 @@ export async function run(argv: string[]): Promise<number> {
     }
     // Anything else is our bug: say so in one line, keep the stack for --verbose users.
     const err = e as Error;
+    // The stack first, through the log (a JSON line under --log-format json), so the error stays the last line.
+    if (argv.includes('--verbose') && err?.stack) {
+      if (isJsonLog()) log('DEBUG', 'cloudrun-auditor: internal error (stack for the maintainers)', { stack: err.stack });
+      else log('DEBUG', err.stack);
+    }
     logError(`cloudrun-auditor: internal error: ${err?.message ?? String(e)}`, [], EXIT.USAGE);
-    if (process.argv.includes('--verbose') && err?.stack) process.stderr.write(err.stack + '\n');
     return EXIT.USAGE;
+  } finally {
+    stopHandling();
   }
 }

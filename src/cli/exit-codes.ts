@@ -4,9 +4,10 @@ import { severityRank } from '../model/finding.js';
 /**
  * The exit-code contract, documented in the README and `--help`:
  * 0 complete and nothing at or above --fail-on; 1 findings at or above --fail-on;
- * 2 usage / rules-file / credentials error (nothing scanned); 3 incomplete scan and nothing gated.
+ * 2 usage / rules-file / credentials error (nothing scanned); 3 incomplete scan and nothing gated;
+ * 130 / 143 stopped by SIGINT / SIGTERM (128 + the signal number, what shells and job runners expect).
  */
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3 } as const;
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, SIGINT: 130, SIGTERM: 143 } as const;
 
 export const FAIL_ON = ['critical', 'high', 'medium', 'low', 'info', 'none'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -18,6 +19,7 @@ export const EXIT_CODES_HELP = [
   '  2  usage, rules-file, snapshot or credentials error (nothing scanned, no report written)',
   '  3  the scan is incomplete (a project or API could not be read) and nothing gated;',
   '     --allow-incomplete turns 3 into 0',
+  '  130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM (e.g. a Cloud Run job timeout) before the run ended',
 ].join('\n');
 
 /** Findings that make the run fail under `failOn`. */

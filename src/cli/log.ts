@@ -20,10 +20,12 @@ export interface RunSummary {
 interface LogState {
   format: LogFormat;
   summary: RunSummary | undefined;
+  /** The last progress seen, so that an interrupted run can say how far it got. */
+  progress: { projectsDone: number; projectsTotal: number } | undefined;
   write: (line: string) => void;
 }
 
-const state: LogState = { format: 'text', summary: undefined, write: (line) => void process.stderr.write(line) };
+const state: LogState = { format: 'text', summary: undefined, progress: undefined, write: (line) => void process.stderr.write(line) };
 
 /**
  * The format is read from argv before yargs runs, so that even a usage error (which yargs raises before any
@@ -42,6 +44,7 @@ export function logFormatFromArgv(argv: readonly string[]): LogFormat {
 export function configureLog(format: LogFormat, write?: (line: string) => void): void {
   state.format = format;
   state.summary = undefined;
+  state.progress = undefined;
   if (write !== undefined) state.write = write;
 }
 
@@ -60,6 +63,10 @@ export function recordSummary(summary: RunSummary): void {
   state.summary = summary;
 }
 
+export function recordProgress(p: { projectsDone: number; projectsTotal: number }): void {
+  state.progress = { projectsDone: p.projectsDone, projectsTotal: p.projectsTotal };
+}
+
 /** Cloud Logging severity for an exit code: findings are a warning about the organisation, not a failure of the run. */
 export function severityForExit(code: number): Severity {
   if (code === EXIT.OK) return 'INFO';
@@ -72,6 +79,8 @@ const EXIT_WORDS: Record<number, string> = {
   [EXIT.FINDINGS]: 'findings at or above --fail-on',
   [EXIT.USAGE]: 'usage, input or credentials error',
   [EXIT.INCOMPLETE]: 'incomplete: some projects or APIs could not be read',
+  [EXIT.SIGINT]: 'interrupted by SIGINT',
+  [EXIT.SIGTERM]: 'interrupted by SIGTERM',
 };
 
 /** The closing JSON line of a run that ended normally (errors write their own, see `logError`). */
@@ -92,4 +101,22 @@ export function logError(message: string, details: readonly string[], code: numb
   state.write(message + '\n');
   for (const line of details) state.write(`  ${line}\n`);
   if (hint !== undefined) state.write(hint + '\n');
+}
+
+/**
+ * The closing line of a run stopped by a signal: how far it got, whether a report had been written, and the
+ * exit code. In JSON mode it is the `{"exitCode":…}` line every run ends with, so a job killed at its timeout
+ * still leaves one.
+ */
+export function logInterrupted(signal: 'SIGINT' | 'SIGTERM', code: number, command: string): void {
+  const p = state.progress;
+  const s = state.summary;
+  const progress = p !== undefined ? ` after reading ${p.projectsDone} of ${p.projectsTotal} project${p.projectsTotal === 1 ? '' : 's'}` : '';
+  const outcome = s !== undefined ? `; it had finished: ${s.message}` : '; nothing was written';
+  const message = `cloudrun-auditor: ${command} interrupted by ${signal}${progress}${outcome} (exit ${code})`;
+  if (state.format === 'json') {
+    log('ERROR', message, { exitCode: code, signal, ...(p !== undefined ? { progress: p } : {}), ...(s !== undefined ? s.fields : {}) });
+    return;
+  }
+  state.write(message + '\n');
 }

@@ -1,38 +1,92 @@
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { once } from 'node:events';
-import { UserError } from '../errors.js';
-
 /**
- * Writes chunks to `file` through a temporary file renamed into place at the end, so a failed run never
- * leaves a partial report behind. Without a file, chunks go to stdout.
+ * Where reports and other command output go: stdout, or files written by the one safe writer
+ * (src/files/safe-write.ts). The targets are checked before any work starts, so a path that cannot be written
+ * fails in a second with exit 2, not after an hour of scanning.
  */
+import { lstatSync } from 'node:fs';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+import { writeFileSafely } from '../files/safe-write.js';
+import { ensureDirectory, isDirectory, probeWritable, specialKind } from '../files/targets.js';
+import { isGcsUrl } from '../google/gcs-url.js';
+
+/** `-` and no file at all both mean stdout. */
+export function isStdout(file: string | undefined): file is undefined | '-' {
+  return file === undefined || file === '-';
+}
+
+/** Writes chunks to `file` safely (all or nothing, never through a link or onto a device), or to stdout. */
 export async function writeChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
-  if (file === undefined || file === '-') {
+  if (isStdout(file)) {
     for (const chunk of chunks) {
       if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
     }
     return;
   }
+  ensureDirectory(dirname(file));
+  await writeFileSafely(file, chunks);
+}
+
+export interface OutputFileCheck {
+  /** How the user named it, for the message: `--output` (default). */
+  flag?: string;
+  /** When it is a directory, suggest --output-dir (report commands have it; `collect` does not). */
+  suggestOutputDir?: boolean;
+}
+
+/**
+ * Checks a file target before any work: not a directory, device, FIFO or socket; its directory exists or can
+ * be made, and a file can be created in it. Messages name the user's path, never a temporary file.
+ */
+export function checkOutputFile(file: string | undefined, check: OutputFileCheck = {}): void {
+  if (isStdout(file)) return;
+  const flag = check.flag ?? '--output';
+  if (file === '') throw new UserError('USAGE', `${flag} needs a file name (or - for stdout)`);
+  if (isDirectory(file)) {
+    throw new UserError(
+      'OUTPUT',
+      check.suggestOutputDir === true ? `${flag} ${file} is a directory: did you mean --output-dir ${file}?` : `${flag} ${file} is a directory: give a file name`,
+    );
+  }
+  let kind: string | undefined;
+  try {
+    kind = specialKind(lstatSync(file));
+  } catch {
+    kind = undefined; // absent, or unreadable: the probe below says why if it matters
+  }
+  if (kind !== undefined) {
+    throw new UserError('OUTPUT', `${flag} ${file} is ${kind}, not a regular file: reports are written to regular files only (leave out ${flag}, or give -, for stdout)`);
+  }
   const dir = dirname(file);
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDirectory(dir);
+    probeWritable(dir);
   } catch (e) {
-    throw new UserError('OUTPUT', `cannot create directory ${dir}: ${(e as Error).message}`);
+    if (e instanceof UserError) throw new UserError('OUTPUT', `${flag} ${file}: ${e.message}`);
+    throw e;
   }
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
-  const out = createWriteStream(tmp, { encoding: 'utf8' });
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+}
+
+/** Checks `--output-dir DIR` before any work: it is (or can be made) a writable directory, and no latest.* in it is a device or directory. */
+export function checkOutputDir(dir: string | undefined, extensions: readonly string[]): void {
+  if (dir === undefined || isGcsUrl(dir)) return;
+  if (dir === '') throw new UserError('USAGE', '--output-dir needs a directory name');
   try {
-    for (const chunk of chunks) {
-      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
-    }
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
-    renameSync(tmp, file);
+    ensureDirectory(dir);
+    probeWritable(dir);
   } catch (e) {
-    out.destroy();
-    rmSync(tmp, { force: true });
-    throw new UserError('OUTPUT', `cannot write ${file}: ${(e as Error).message}`);
+    if (e instanceof UserError) throw new UserError('OUTPUT', `--output-dir ${dir}: ${e.message}`);
+    throw e;
+  }
+  for (const ext of extensions) {
+    const latest = join(dir, `latest.${ext}`);
+    let kind: string | undefined;
+    try {
+      kind = specialKind(lstatSync(latest));
+    } catch {
+      kind = undefined;
+    }
+    if (kind !== undefined) throw new UserError('OUTPUT', `--output-dir ${dir}: ${latest} is ${kind}, not a regular file: remove it or choose another directory`);
   }
 }

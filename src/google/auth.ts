@@ -44,7 +44,8 @@ export async function resolveCredentials(opts: CredentialOptions): Promise<AuthC
   } catch (err) {
     throw new UserError(
       'CREDENTIALS',
-      `no Google credentials found: run "gcloud auth application-default login" or set GOOGLE_APPLICATION_CREDENTIALS (${reason(err)})`,
+      `no Google credentials found: run "gcloud auth application-default login" or set GOOGLE_APPLICATION_CREDENTIALS (${reason(err)}); ` +
+        'to try cloudrun-auditor without Google, run "npx cloudrun-auditor demo", or point --endpoint at `cloudrun-auditor emulator`',
     );
   }
   const target = opts.impersonateServiceAccount;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSafelySync } from '../files/safe-write.js';
+import { ensureDirectory } from '../files/targets.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RoleDefinition } from '../model/inventory.js';
@@ -55,11 +57,9 @@ export function readRoleCache(endpoint: string | undefined, env: NodeJS.ProcessE
 
 export function writeRoleCache(endpoint: string | undefined, roles: RoleDefinition[], now: Date, env: NodeJS.ProcessEnv = process.env): string {
   const path = cachePath(endpoint, env);
-  mkdirSync(cacheDir(env), { recursive: true });
+  ensureDirectory(cacheDir(env));
   const file: RoleCacheFile = { version: 1, endpoint: cacheKey(endpoint), fetchedAt: now.toISOString(), roles };
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(file));
-  renameSync(tmp, path);
+  writeFileSafelySync(path, JSON.stringify(file));
   return path;
 }
 

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSafelySync } from '../files/safe-write.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
 import { packagePath } from '../paths.js';
@@ -62,19 +63,12 @@ export function* snapshotChunks(inv: Inventory): Iterable<string> {
   yield entries.length > 0 ? '\n}\n' : '}\n';
 }
 
+/**
+ * Writes a snapshot through the safe writer: the previous snapshot at `file` stays whole until the new one is
+ * complete on disk, and a device, FIFO or directory at `file` is refused, never replaced.
+ */
 export function writeSnapshot(inv: Inventory, file: string): void {
-  try {
-    const fd = openSync(file, 'w');
-    try {
-      for (const chunk of snapshotChunks(inv)) writeSync(fd, chunk, null, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    const c = code(err);
-    const why = c === 'ENOENT' ? 'its directory does not exist' : c === 'EACCES' || c === 'EPERM' ? 'permission denied' : c === 'EISDIR' ? 'it is a directory' : (err as Error).message;
-    throw new UserError('OUTPUT', `${file}: cannot write the snapshot: ${why}`);
-  }
+  writeFileSafelySync(file, snapshotChunks(inv));
 }
 
 /** Reads and checks a snapshot; anything that is not a complete Inventory of this schema version is a UserError. */

@@ -38,7 +38,7 @@ describe('connecting', () => {
       const err = await collectInventory({ scope: ORG_SCOPE }).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'UserError', code: 'CREDENTIALS' });
       expect((err as Error).message).toMatch(
-        /^no Google credentials found: run "gcloud auth application-default login" or set GOOGLE_APPLICATION_CREDENTIALS \(.+\)$/,
+        /^no Google credentials found: run "gcloud auth application-default login" or set GOOGLE_APPLICATION_CREDENTIALS \(.+\); to try cloudrun-auditor without Google, run "npx cloudrun-auditor demo", or point --endpoint at `cloudrun-auditor emulator`$/,
       );
     } finally {
       rmSync(home, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { defaultRules, loadRulesFile } from '../../rules/load.js';
 import { auditInventory } from '../../audit/pipeline.js';
 import { restrictToRegions } from '../../audit/filter.js';
 import { regionsFrom, scopeFromFlags, type ScopeFlags } from '../scope.js';
-import { emitReport, formatsFrom, readReport, type ReportArgs } from './emit.js';
+import { checkReportArgs, emitReport, readReport, type ReportArgs } from './emit.js';
 import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
 import { applyLeastOptions, type UsageArgs } from './least-options.js';
 
@@ -41,7 +41,7 @@ export async function auditCommand(raw: unknown): Promise<void> {
   const offline = args.snapshot !== undefined || args.input !== undefined;
   const scope = offline ? undefined : scopeFromFlags(args, { required: true });
   const regions = regionsFrom(args);
-  formatsFrom(args);
+  checkReportArgs(args);
   const baseline = args.baseline !== undefined ? readReport(args.baseline, '--baseline') : undefined;
   const rules = args.rules !== undefined ? loadRulesFile(args.rules) : defaultRules();
 

@@ -1,5 +1,6 @@
 import { collectInventory } from '../../collect/collect.js';
-import { writeSnapshot } from '../../model/snapshot.js';
+import { snapshotChunks } from '../../model/snapshot.js';
+import { checkOutputFile, writeChunks } from '../output.js';
 import { EXIT } from '../exit-codes.js';
 import { isJsonLog, log, recordSummary } from '../log.js';
 import { scopeFromFlags, type ScopeFlags } from '../scope.js';
@@ -16,6 +17,8 @@ interface CollectArgs extends ScopeFlags, ConnectionArgs, UsageArgs {
 export async function collectCommand(raw: unknown): Promise<void> {
   const args = raw as CollectArgs;
   const scope = scopeFromFlags(args, { required: true })!;
+  // Before any request: a snapshot that cannot be written should not cost the whole scan.
+  checkOutputFile(args.output);
   const { options, finish } = collectOptionsFrom(args, scope);
   const shard = shardFrom(args.shard);
   if (shard !== undefined) options.shard = shard;
@@ -26,7 +29,8 @@ export async function collectCommand(raw: unknown): Promise<void> {
   } finally {
     finish();
   }
-  await writeSnapshot(inventory, args.output);
+  // The previous snapshot at this path stays whole until the new one is complete on disk.
+  await writeChunks(snapshotChunks(inventory), args.output);
   const services = inventory.projects.reduce((n, p) => n + p.services.length, 0);
   const jobs = inventory.projects.reduce((n, p) => n + p.jobs.length, 0);
   const line =

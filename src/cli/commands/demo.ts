@@ -4,7 +4,7 @@ import { collectInventory } from '../../collect/collect.js';
 import { defaultRules } from '../../rules/load.js';
 import { auditInventory } from '../../audit/pipeline.js';
 import { exitCodeFor } from '../exit-codes.js';
-import { emitReport } from './emit.js';
+import { checkReportArgs, emitReport } from './emit.js';
 import { capFrom } from './least.js';
 
 /**
@@ -14,6 +14,7 @@ import { capFrom } from './least.js';
  */
 export async function demoCommand(raw: unknown): Promise<void> {
   const args = raw as { format?: string[]; output?: string; 'output-dir'?: string; 'usage-insights'?: boolean; 'usage-insights-cap'?: number };
+  checkReportArgs(args);
   const scenario = loadScenario(DEMO_SCENARIO_PATH);
   const emulator = await startEmulator({ scenario, maxPageSize: 5 });
   try {

@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES_DIR } from '../../paths.js';
 import { UserError } from '../../errors.js';
@@ -6,7 +6,9 @@ import type { Report } from '../../model/finding.js';
 import { applyBaseline, FORMAT_EXTENSIONS, formatters, summaryLine, validateReport, type Format, type RenderOptions } from '../../report/index.js';
 import { RULES } from '../../checks/index.js';
 import { exitCodeFor, type FailOn } from '../exit-codes.js';
-import { writeChunks } from '../output.js';
+import { checkOutputDir, checkOutputFile, isStdout, writeChunks } from '../output.js';
+import { StagedFiles } from '../../files/safe-write.js';
+import { ensureDirectory } from '../../files/targets.js';
 import { isGcsUrl, parseGcsUrl } from '../../google/gcs-url.js';
 import { contentTypeFor, uploadReportObjects, type GcsConnectionArgs } from '../gcs-output.js';
 import { isJsonLog, recordSummary } from '../log.js';
@@ -39,6 +41,17 @@ export function formatsFrom(args: ReportArgs): Format[] {
   }
   const dir = args['output-dir'];
   if (dir !== undefined && isGcsUrl(dir)) parseGcsUrl(dir, '--output-dir');
+  return formats;
+}
+
+/**
+ * The report flags checked, and the places the reports will go proven writable, before any scanning: a bad
+ * `--output` or `--output-dir` costs a second, not the whole scan. Returns the formats.
+ */
+export function checkReportArgs(args: ReportArgs): Format[] {
+  const formats = formatsFrom(args);
+  checkOutputFile(args.output, { suggestOutputDir: true });
+  checkOutputDir(args['output-dir'], formats.map((f) => FORMAT_EXTENSIONS[f]));
   return formats;
 }
 
@@ -97,19 +110,30 @@ export async function emitReport(
     });
     written = await uploadReportObjects(dir, objects, args);
   } else if (dir !== undefined) {
+    // Every format is rendered and written aside first, then all are renamed into place together: a format that
+    // fails leaves every earlier report and latest.* as they were, which is what exit 2 promises.
     const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    for (const format of formats) {
-      const ext = FORMAT_EXTENSIONS[format];
-      const file = join(dir, `cloudrun-audit-${stamp}.${ext}`);
-      await writeChunks(formatters[format](report, renderOptions(args, false)), file);
-      copyFileSync(file, join(dir, `latest.${ext}`));
-      written.push(file, join(dir, `latest.${ext}`));
+    ensureDirectory(dir);
+    const files = new StagedFiles();
+    try {
+      for (const format of formats) {
+        const ext = FORMAT_EXTENSIONS[format];
+        const file = join(dir, `cloudrun-audit-${stamp}.${ext}`);
+        const latest = join(dir, `latest.${ext}`);
+        await files.add(file, formatters[format](report, renderOptions(args, false)));
+        files.copyOf(file, latest);
+        written.push(file, latest);
+      }
+    } catch (e) {
+      files.discard();
+      throw e;
     }
+    files.commit();
   } else {
     const format = formats[0]!;
-    await writeChunks(formatters[format](report, renderOptions(args, args.output === undefined)), args.output);
+    await writeChunks(formatters[format](report, renderOptions(args, isStdout(args.output))), args.output);
   }
-  const toTerminal = dir === undefined && args.output === undefined && formats[0] === 'table';
+  const toTerminal = dir === undefined && isStdout(args.output) && formats[0] === 'table';
   const failOn = (args['fail-on'] ?? 'high') as FailOn;
   recordSummary(runSummary(report, failOn, written));
   if (!args.quiet && !toTerminal && !isJsonLog()) process.stderr.write(summaryLine(report) + '\n');

@@ -1,6 +1,7 @@
 import type { CollectOptions } from '../../collect/collect.js';
 import { predefinedRolesForAudit } from '../../least/refresh.js';
 import { capFrom } from './least.js';
+import { log } from '../log.js';
 
 export interface UsageArgs {
   'usage-insights'?: boolean;
@@ -12,7 +13,8 @@ export interface UsageArgs {
 export async function applyLeastOptions(options: CollectOptions, args: UsageArgs): Promise<void> {
   if (args['usage-insights']) options.usageInsights = { cap: capFrom(args['usage-insights-cap']) };
   const warn = (line: string): void => {
-    if (!args.quiet) process.stderr.write(`cloudrun-auditor: ${line}\n`);
+    // Through the log, so that under --log-format json this is a JSON line like every other.
+    if (!args.quiet) log('WARNING', `cloudrun-auditor: ${line}`);
   };
   const roles = await predefinedRolesForAudit(options, new Date(), warn);
   if (roles) options.predefinedRoles = roles;

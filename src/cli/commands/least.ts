@@ -9,7 +9,7 @@ import { usedPermissions } from '../../model/usage.js';
 import { describePlace } from '../../rules/describe.js';
 import { InventoryIndex } from '../../rules/inventory-index.js';
 import { describeWorkload, type Workload } from '../../rules/workloads.js';
-import { writeChunks } from '../output.js';
+import { checkOutputFile, writeChunks } from '../output.js';
 import { endpointFrom, scopeFromFlags, type ScopeFlags } from '../scope.js';
 import { collectOptionsFrom, type ConnectionArgs } from './shared.js';
 
@@ -59,6 +59,7 @@ export function findWorkload(index: InventoryIndex, ref: WorkloadRef, text: stri
 }
 
 async function inventoryFor(args: WorkloadArgs, ref: WorkloadRef, usage: boolean): Promise<Inventory> {
+  checkOutputFile(args.output); // before any request: an unwritable --output should not cost the scan
   if (args.snapshot !== undefined) {
     const conflicting = (['project', 'folder', 'organization', 'endpoint', 'impersonate-service-account'] as const).filter((k) => args[k] !== undefined);
     if (conflicting.length > 0) throw new UserError('USAGE', `--snapshot reads a file with no network; it cannot be combined with --${conflicting.join(', --')}`);

@@ -5,7 +5,7 @@ import { auditInventory } from '../../audit/pipeline.js';
 import { readSnapshot } from '../../model/snapshot.js';
 import { validateReport } from '../../report/index.js';
 import { defaultRules, loadRulesFile } from '../../rules/load.js';
-import { emitReport, formatsFrom, readReport, type ReportArgs } from './emit.js';
+import { checkReportArgs, emitReport, readReport, type ReportArgs } from './emit.js';
 
 interface MergeArgs extends ReportArgs {
   snapshots: string[];
@@ -35,7 +35,7 @@ function readShard(file: string): ShardInput {
 export async function mergeCommand(raw: unknown): Promise<void> {
   const args = raw as MergeArgs;
   const startedAt = new Date().toISOString();
-  formatsFrom(args);
+  checkReportArgs(args);
   const baseline = args.baseline !== undefined ? readReport(args.baseline, '--baseline') : undefined;
   const rules = args.rules !== undefined ? loadRulesFile(args.rules) : defaultRules();
   const inventory = mergeShards(args.snapshots.map(readShard));

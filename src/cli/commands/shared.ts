@@ -4,7 +4,7 @@ import type { CollectOptions } from '../../collect/collect.js';
 import { endpointFrom } from '../scope.js';
 import { progressReporter } from '../progress.js';
 import { jsonProgressReporter } from '../log-progress.js';
-import { isJsonLog, log } from '../log.js';
+import { isJsonLog, log, recordProgress } from '../log.js';
 import { sourceFrom } from '../source-flag.js';
 import { qpmFrom, statsLines } from '../quota-flags.js';
 import type { CallStats } from '../../google/call.js';
@@ -45,7 +45,10 @@ export function collectOptionsFrom(args: ConnectionArgs, scope: Scope): { option
   const options: CollectOptions = {
     scope,
     concurrency: concurrencyFrom(args.concurrency),
-    onProgress: (p) => progress.update(p),
+    onProgress: (p) => {
+      recordProgress(p);
+      progress.update(p);
+    },
     onStats: (s) => (stats = s),
     ...(qpm !== undefined ? { qpm } : {}),
     ...(source !== 'api' ? { source } : {}),
