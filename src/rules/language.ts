@@ -13,13 +13,12 @@ import { CHAR, CLASS_ANY, CLASS_NOT_SLASH, MATCH, NfaBuilder, SPLIT, type Nfa } 
 const OTHER = 128;
 const ALPHABET = 129;
 
-/** A set of characters as 129 booleans. */
-type CharSet = Uint8Array;
+/** A set of characters as a 129-bit mask (five 32-bit words). */
+type CharSet = Uint32Array;
 
 function charSet(test: (code: number) => boolean): CharSet {
-  const s = new Uint8Array(ALPHABET);
-  for (let c = 0; c < 128; c++) s[c] = test(c) ? 1 : 0;
-  s[OTHER] = test(0x100) ? 1 : 0;
+  const s = new Uint32Array(5);
+  for (let c = 0; c < ALPHABET; c++) if (test(c === OTHER ? 0x100 : c)) s[c >>> 5]! |= 1 << (c & 31);
   return s;
 }
 
@@ -55,6 +54,8 @@ interface ShapeNfa {
   sets: (CharSet | null)[];
   out1: number[];
   out2: number[];
+  /** Filled in once built: see closures(). */
+  closures?: number[][];
 }
 
 function compileShape(shape: Shape): ShapeNfa {
@@ -103,18 +104,32 @@ function compileShape(shape: Shape): ShapeNfa {
   };
   build(shape);
   emit(MATCH, null);
+  a.closures = closures(a.kind, a.out1, a.out2);
   return a;
 }
 
+const SINGLE_SETS = Array.from({ length: ALPHABET }, (_, c) => {
+  const s = new Uint32Array(5);
+  s[c >>> 5] = 1 << (c & 31);
+  return s;
+});
+
 function globCharSet(cls: number): CharSet {
-  if (cls === CLASS_ANY) return charSet(() => true);
-  if (cls === CLASS_NOT_SLASH) return charSet((c) => c !== 0x2f);
-  return charSet((c) => c === (cls < 128 ? cls : 0x100));
+  if (cls === CLASS_ANY) return ANY_SET;
+  if (cls === CLASS_NOT_SLASH) return NOT_SLASH_SET;
+  return SINGLE_SETS[cls < 128 ? cls : OTHER]!;
 }
 
 function overlaps(x: CharSet, y: CharSet): boolean {
-  for (let c = 0; c < ALPHABET; c++) if (x[c] && y[c]) return true;
-  return false;
+  return ((x[0]! & y[0]!) | (x[1]! & y[1]!) | (x[2]! & y[2]!) | (x[3]! & y[3]!) | (x[4]! & y[4]!)) !== 0;
+}
+
+const ANY_SET = charSet(() => true);
+const NOT_SLASH_SET = charSet((c) => c !== 0x2f);
+
+/** For each state of an automaton, the CHAR and MATCH states reachable from it without consuming (computed once). */
+function closures(kind: ArrayLike<number>, out1: ArrayLike<number>, out2: ArrayLike<number>): number[][] {
+  return Array.from({ length: kind.length }, (_, st) => closure(st, kind, out1, out2));
 }
 
 /** States reachable without consuming, from `start`, in either automaton. */
@@ -147,31 +162,31 @@ function literalNfa(text: string): Nfa {
 /** Whether some text is both matched by the glob and has the shape. */
 function intersects(glob: CompiledGlob, shape: ShapeNfa): boolean {
   const g = 'literal' in glob ? literalNfa(glob.literal) : glob.nfa;
-  const gSets = new Map<number, CharSet>();
-  const gSet = (st: number): CharSet => {
-    let s = gSets.get(st);
-    if (!s) gSets.set(st, (s = globCharSet(g.cls[st]!)));
-    return s;
-  };
-  const seen = new Set<number>();
+  // Most glob states consume a character and reach only themselves; the rest are worked out when first met.
+  const gClosures: (number[] | undefined)[] = [];
+  const gClosure = (st: number): number[] => (gClosures[st] ??= g.kind[st] === SPLIT ? closure(st, g.kind, g.out1, g.out2) : [st]);
+  const sClosures = shape.closures!;
   const width = shape.kind.length;
-  const todo: [number, number][] = [];
+  const seen = new Uint8Array(g.kind.length * width);
+  const todo: number[] = [];
   const visit = (gs: number, ss: number): void => {
-    for (const x of closure(gs, g.kind, g.out1, g.out2)) {
-      for (const y of closure(ss, shape.kind, shape.out1, shape.out2)) {
+    for (const x of gClosure(gs)) {
+      for (const y of sClosures[ss]!) {
         const key = x * width + y;
-        if (!seen.has(key)) {
-          seen.add(key);
-          todo.push([x, y]);
+        if (!seen[key]) {
+          seen[key] = 1;
+          todo.push(key);
         }
       }
     }
   };
   visit(0, 0);
   while (todo.length > 0) {
-    const [x, y] = todo.pop()!;
+    const key = todo.pop()!;
+    const x = Math.floor(key / width);
+    const y = key % width;
     if (g.kind[x] === MATCH && shape.kind[y] === MATCH) return true;
-    if (g.kind[x] === CHAR && shape.kind[y] === CHAR && overlaps(gSet(x), shape.sets[y]!)) {
+    if (g.kind[x] === CHAR && shape.kind[y] === CHAR && overlaps(globCharSet(g.cls[x]!), shape.sets[y]!)) {
       visit(g.out1[x]!, shape.out1[y]!);
     }
   }
@@ -217,7 +232,7 @@ const SHAPES: Record<NameKind, { nfa: ShapeNfa; words: string }> = {
  * Undefined when the (valid) glob can match some name of the kind; otherwise what such names look like, for the
  * error message.
  */
-export function cannotMatch(pattern: string, kind: NameKind): string | undefined {
+export function cannotMatch(pattern: string | CompiledGlob, kind: NameKind): string | undefined {
   const shape = SHAPES[kind];
-  return intersects(compileGlob(pattern), shape.nfa) ? undefined : shape.words;
+  return intersects(typeof pattern === 'string' ? compileGlob(pattern) : pattern, shape.nfa) ? undefined : shape.words;
 }

@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import type { Severity, Suppression } from '../model/finding.js';
 import { RULES_DIR } from '../paths.js';
 import { isRuleId, RULE_IDS, type RuleId } from '../checks/rule-ids.js';
-import { compileGlob, GlobError, MAX_GLOB_LENGTH } from './glob.js';
+import { compileGlob, GlobError, MAX_GLOB_LENGTH, type CompiledGlob } from './glob.js';
 import { cannotMatch, type NameKind } from './language.js';
 import { isExpired } from './suppress.js';
 import { findKeys, findNode, keyPath, locate, pointerSegments, positionOf } from './yaml-positions.js';
@@ -228,14 +228,15 @@ function semanticChecks(file: unknown, report: Report): void {
   const glob = (path: (string | number)[], pattern: string, kind?: NameKind): void => {
     // Longer ones are already reported by the schema (maxLength), without quoting them.
     if (pattern.length > MAX_GLOB_LENGTH) return;
+    let compiled: CompiledGlob;
     try {
-      compileGlob(pattern);
+      compiled = compileGlob(pattern);
     } catch (e) {
       if (e instanceof GlobError) report(path, `bad glob ${quote(pattern)}: ${e.message}`);
       else throw e;
       return;
     }
-    const shape = kind && cannotMatch(pattern, kind);
+    const shape = kind && cannotMatch(compiled, kind);
     if (shape) report(path, `glob ${quote(pattern)} can never match ${shape}`);
   };
   const ruleMap = (path: (string | number)[], v: unknown): void => {
