@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors.js';
+import { RULES_DIR } from '../../src/paths.js';
 import { RULE_IDS } from '../../src/checks/rule-ids.js';
 import { defaultRules, loadRulesFile, MAX_RULES_FILE_BYTES, parseRules } from '../../src/rules/load.js';
 
@@ -397,5 +398,18 @@ describe('warnings', () => {
       `rules.yaml:2:3: rules.__proto__: unknown rule id "__proto__"; ${KNOWN}`,
       'rules.yaml:4:5: policies[0].constructor: unknown key (allowed: name, description, projects, regions, names, labels, resourceTypes, serviceAccount, allowedRoles, deniedRoles, deniedPermissions, rules)',
     ]);
+  });
+});
+
+describe('the example in rules/README.md', () => {
+  test('is a valid rules file with nothing to warn about today', () => {
+    const readme = readFileSync(join(RULES_DIR, 'README.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    // The real clock on purpose: a README whose example suppression has expired teaches users to keep stale ones.
+    const r = parseRules(example ?? '', 'rules/README.md');
+    expect(r.warnings).toEqual([]);
+    expect(r.suppressions.map((s) => s.expires)).toEqual(['2027-06-30']);
+    expect(r.policies.map((p) => p.name)).toEqual(['billing']);
   });
 });
