@@ -31,7 +31,8 @@ export function pointerSegments(pointer: string, root: unknown): (string | numbe
       cur = cur[i];
     } else {
       out.push(s);
-      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[s] : undefined;
+      // Own keys only: the path comes from the user's file and may say `constructor` or `__proto__`.
+      cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, s) ? (cur as Record<string, unknown>)[s] : undefined;
     }
   }
   return out;
