@@ -18,8 +18,9 @@ export function policyMatches(p: PolicyConfig, w: Workload): boolean {
   if (p.resourceTypes && !p.resourceTypes.includes(type)) return false;
   if (p.labels) {
     for (const [k, g] of Object.entries(p.labels)) {
-      const v = w.labels[k];
-      if (v === undefined || !globMatch(g, v)) return false;
+      // Own keys only: `constructor` or `__proto__` must name a real label, not what every object inherits.
+      const v = Object.hasOwn(w.labels, k) ? w.labels[k] : undefined;
+      if (typeof v !== 'string' || !globMatch(g, v)) return false;
     }
   }
   return true;
@@ -47,7 +48,7 @@ export function settingsFor(w: Workload, config: RulesConfig): WorkloadSettings 
     if (p.deniedRoles !== undefined) policy.deniedRoles = { value: p.deniedRoles, policy: p.name };
     if (p.deniedPermissions !== undefined) policy.deniedPermissions = { value: p.deniedPermissions, policy: p.name };
     for (const id of RULE_IDS) {
-      const o = p.rules[id];
+      const o = Object.hasOwn(p.rules, id) ? p.rules[id] : undefined;
       if (!o) continue;
       if (o.enabled !== undefined) rules[id].enabled = o.enabled;
       if (o.severity !== undefined) rules[id].severity = o.severity;

@@ -5,8 +5,12 @@ export function keyPath(segments: readonly (string | number)[]): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += out === '' ? s : `.${s}`;
-    else out += `[${JSON.stringify(s)}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]{0,79}$/.test(s)) out += out === '' ? s : `.${s}`;
+    else {
+      // Quoted (so control characters show as escapes) and cut: a key can be as long as the file.
+      const q = JSON.stringify(s);
+      out += `[${q.length > 82 ? `${q.slice(0, 80)}…"` : q}]`;
+    }
   }
   return out === '' ? '(root)' : out;
 }
@@ -27,7 +31,8 @@ export function pointerSegments(pointer: string, root: unknown): (string | numbe
       cur = cur[i];
     } else {
       out.push(s);
-      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[s] : undefined;
+      // Own keys only: the path comes from the user's file and may say `constructor` or `__proto__`.
+      cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, s) ? (cur as Record<string, unknown>)[s] : undefined;
     }
   }
   return out;
@@ -91,4 +96,23 @@ export function findNode(
     return null;
   };
   return walk(root, []);
+}
+
+/** Paths of every mapping key (at any depth, in document order) whose text satisfies `pred`. */
+export function findKeys(root: Node | null, pred: (key: string) => boolean): (string | number)[][] {
+  const out: (string | number)[][] = [];
+  const walk = (n: unknown, path: (string | number)[]): void => {
+    if (isMap(n)) {
+      for (const p of n.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        if (pred(k)) out.push([...path, k]);
+        walk(p.value, [...path, k]);
+      }
+    } else if (isSeq(n)) {
+      n.items.forEach((item, i) => walk(item, [...path, i]));
+    }
+  };
+  walk(root, []);
+  return out;
 }

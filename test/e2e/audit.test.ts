@@ -178,7 +178,7 @@ describe('bad input: one line, exit 2, no report written', () => {
 
   test('a bad rules file: every problem with file:line:col, exit 2, nothing scanned', async () => {
     const rules = join(tmp, 'bad-rules.yaml');
-    writeFileSync(rules, 'suppressions:\n  - rule: shared-identity\n    resource: "projects/*"\n');
+    writeFileSync(rules, 'suppressions:\n  - rule: shared-identity\n    resource: "projects/**"\n');
     const before = emu.requests.length;
     const res = await runCli(['audit', '--organization', ORG, '--endpoint', emu.url, '--rules', rules]);
     expect(res.code).toBe(2);

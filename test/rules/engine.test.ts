@@ -160,6 +160,26 @@ policies:
       `${rev(PROD, 'billing', 'billing-00001-old')} high`,
     ]);
   });
+
+  describe('label keys are looked up as the workload\'s own labels only', () => {
+    // Every object inherits `constructor`, and `__proto__` reaches Object.prototype: a lookup that follows the
+    // prototype found a "value" for them on every workload, so this policy matched everything and the disabled
+    // rule hid billing's default-identity finding.
+    test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('labels: {%s: "*"} matches no workload without that label', (key) => {
+      const text = `policies:\n  - name: probe\n    labels: {${JSON.stringify(key)}: "*"}\n    rules: {default-identity: {enabled: false}, shared-identity: {enabled: false}}\n`;
+      expect(pairs(ruleFindings(world(), 'default-identity', text))).toEqual([`${svc(PROD, 'billing')} high`]);
+      expect(pairs(ruleFindings(world(), 'shared-identity', text))).toEqual([`${svc(PROD, 'reports')} medium`, `${job(PROD, 'nightly', 'us-central1')} medium`]);
+    });
+
+    test('a real label called constructor is matched like any other', () => {
+      const b = acme();
+      b.project(PROD, { number: PROD_NUMBER, parent: 'folders/2000', bindings: [bind('roles/editor', sa(compute))] })
+        .service('billing', { labels: { constructor: 'legacy' } })
+        .service('checkout', { labels: { team: 'web' } });
+      const text = 'policies:\n  - labels: {constructor: "leg*"}\n    rules: {default-identity: {enabled: false}}\n';
+      expect(pairs(ruleFindings(b.build(), 'default-identity', text))).toEqual([`${svc(PROD, 'checkout')} high`]);
+    });
+  });
 });
 
 describe('revision attachment', () => {

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors.js';
+import { RULES_DIR } from '../../src/paths.js';
 import { RULE_IDS } from '../../src/checks/rule-ids.js';
 import { defaultRules, loadRulesFile, MAX_RULES_FILE_BYTES, parseRules } from '../../src/rules/load.js';
 
@@ -276,5 +277,139 @@ describe('rules file contents', () => {
     expect(r.suppressions).toEqual([
       { rule: 'shared-identity', resource: 'projects/acme-prod/**', reason: 'accepted', expires: '2030-01-31', owner: 'me@acme.example' },
     ]);
+  });
+});
+
+describe('globs and selectors that can match nothing are refused', () => {
+  test('each kind of name has its shape; the glob must be able to take it', () => {
+    const text = [
+      'policies:',
+      '  - regions: [EU, europe-west1-b, "europe-*", "*1"]',
+      '    projects: ["Acme-prod", "acme_prod", "acme-*", "123456789", "example.com:acme"]',
+      '    names: ["Billing", "billing-*", "-api"]',
+      '    deniedPermissions: ["roles/editor", "iam.actAs", "iam*actAs", "iam.serviceAccounts.*", "iam.googleapis.com/oauthClients.*", "run.services.get "]',
+      'suppressions:',
+      '  - {rule: default-identity, resource: billing, reason: r, expires: 2999-01-01}',
+      '  - {rule: default-identity, resource: "projects/*", reason: r, expires: 2999-01-01}',
+      '  - {rule: default-identity, resource: "projects/acme-prod/**", reason: r, expires: 2999-01-01}',
+      '  - {rule: default-identity, resource: "**/services/billing", reason: r, expires: 2999-01-01}',
+      '  - {rule: default-identity, resource: "projects/acme-prod/locations/*/jobs/*/revisions/*", reason: r, expires: 2999-01-01}',
+      '',
+    ].join('\n');
+    expect(problems(text).details).toEqual([
+      'rules.yaml:2:15: policies[0].regions[0]: glob "EU" can never match a region (such as europe-west1)',
+      'rules.yaml:2:19: policies[0].regions[1]: glob "europe-west1-b" can never match a region (such as europe-west1)',
+      'rules.yaml:3:16: policies[0].projects[0]: glob "Acme-prod" can never match a project ID (lowercase letters, digits and hyphens)',
+      'rules.yaml:3:29: policies[0].projects[1]: glob "acme_prod" can never match a project ID (lowercase letters, digits and hyphens)',
+      'rules.yaml:4:13: policies[0].names[0]: glob "Billing" can never match a service or job name (lowercase letters, digits and hyphens, starting with a letter)',
+      'rules.yaml:4:37: policies[0].names[2]: glob "-api" can never match a service or job name (lowercase letters, digits and hyphens, starting with a letter)',
+      'rules.yaml:5:25: policies[0].deniedPermissions[0]: glob "roles/editor" can never match a permission name (service.resource.verb, such as run.services.get)',
+      'rules.yaml:5:41: policies[0].deniedPermissions[1]: glob "iam.actAs" can never match a permission name (service.resource.verb, such as run.services.get)',
+      'rules.yaml:5:129: policies[0].deniedPermissions[5]: glob "run.services.get " can never match a permission name (service.resource.verb, such as run.services.get)',
+      `rules.yaml:7:40: suppressions[0].resource: glob "billing" can never match a finding's resource (a full name: projects/P/locations/R/services/S, …/jobs/J or …/services/S/revisions/V)`,
+      `rules.yaml:8:40: suppressions[1].resource: glob "projects/*" can never match a finding's resource (a full name: projects/P/locations/R/services/S, …/jobs/J or …/services/S/revisions/V)`,
+      `rules.yaml:11:40: suppressions[4].resource: glob "projects/acme-prod/locations/*/jobs/*/revisions/*" can never match a finding's resource (a full name: projects/P/locations/R/services/S, …/jobs/J or …/services/S/revisions/V)`,
+    ]);
+  });
+
+  test('an empty selector list is an error; leaving the key out matches everything', () => {
+    expect(problems('policies:\n  - projects: []\n    regions: []\n    names: []\n    resourceTypes: []\n').details).toEqual([
+      'rules.yaml:2:15: policies[0].projects: an empty list matches no workload; leave the key out to match every project',
+      'rules.yaml:3:14: policies[0].regions: an empty list matches no workload; leave the key out to match every region',
+      'rules.yaml:4:12: policies[0].names: an empty list matches no workload; leave the key out to match every name',
+      'rules.yaml:5:20: policies[0].resourceTypes: an empty list matches no workload; leave the key out to match every resource type',
+    ]);
+    // An empty deniedPermissions list denies nothing: it clears an earlier policy's list, so it stays allowed.
+    expect(parseRules('policies:\n  - deniedPermissions: []\n', 'r.yaml').policies[0]?.deniedPermissions).toEqual([]);
+  });
+
+  test('permissions with a host and slash are permission names', () => {
+    const r = parseRules(
+      'escalationPermissions: [iam.googleapis.com/oauthClients.create]\npolicies:\n  - deniedPermissions: ["iam.googleapis.com/*.create"]\n',
+      'r.yaml',
+    );
+    expect(r.escalationPermissions).toEqual(['iam.googleapis.com/oauthClients.create']);
+  });
+});
+
+describe('limits on globs', () => {
+  test('a 4 MB glob is one short line giving its length', () => {
+    const { message, details } = problems(`policies:\n  - deniedPermissions: ["${'*?'.repeat(2 * 1024 * 1024)}Z"]\n`);
+    expect(message).toBe('rules.yaml: 1 problem');
+    expect(details).toEqual(['rules.yaml:2:25: policies[0].deniedPermissions[0]: is 4194305 characters; at most 512 are allowed']);
+  });
+
+  test('more than 1000 globs in one list', () => {
+    const list = Array.from({ length: 1001 }, (_, i) => `"svc-${i}"`).join(', ');
+    expect(problems(`policies:\n  - names: [${list}]\n`).details).toEqual([
+      'rules.yaml:2:12: policies[0].names: has 1001 items; at most 1000 are allowed',
+    ]);
+  });
+
+  test('a long bad value is quoted cut, on one line', () => {
+    const { details } = problems(`policies:\n  - projects: ["${'Z'.repeat(500)}"]\n`);
+    expect(details).toEqual([`rules.yaml:2:16: policies[0].projects[0]: glob "${'Z'.repeat(79)}…" can never match a project ID (lowercase letters, digits and hyphens)`]);
+  });
+});
+
+describe('warnings', () => {
+  const NOW = new Date('2026-03-01T12:00:00Z');
+
+  test('suppressions already expired, at the expires value; those still running are not mentioned', () => {
+    const text = [
+      'suppressions:',
+      '  - rule: default-identity',
+      '    resource: "projects/acme-prod/**"',
+      '    reason: migration',
+      '    expires: 2026-02-28',
+      '  - {rule: shared-identity, resource: "projects/acme-prod/**", reason: today is still covered, expires: 2026-03-01}',
+      '',
+    ].join('\n');
+    const r = parseRules(text, 'rules.yaml', { now: NOW });
+    expect(r.warnings).toEqual([
+      'rules.yaml:5:14: warning: suppressions[0].expires: expired on 2026-02-28: it no longer suppresses default-identity findings on "projects/acme-prod/**"; renew it with a new date and reason, or remove it',
+    ]);
+    expect(r.suppressions).toHaveLength(2);
+    expect(parseRules(text, 'rules.yaml', { now: new Date('2026-03-02T00:00:00Z') }).warnings).toHaveLength(2);
+  });
+
+  test('keys named like inherited JavaScript properties, wherever they are', () => {
+    const text = [
+      'policies:',
+      '  - name: probe',
+      '    labels:',
+      '      constructor: "*"',
+      '      __proto__: x',
+      '      team: billing',
+      '  - labels: {prototype: "*"}',
+      '',
+    ].join('\n');
+    const note = (key: string): string =>
+      `the key "${key}" is the name of a property JavaScript objects inherit; it is read only as this file's own key, but check it is meant`;
+    expect(parseRules(text, 'rules.yaml', { now: NOW }).warnings).toEqual([
+      `rules.yaml:4:7: warning: policies[0].labels.constructor: ${note('constructor')}`,
+      `rules.yaml:5:7: warning: policies[0].labels.__proto__: ${note('__proto__')}`,
+      `rules.yaml:7:14: warning: policies[1].labels.prototype: ${note('prototype')}`,
+    ]);
+  });
+
+  test('the same keys where only known names are allowed stay errors', () => {
+    expect(problems('rules:\n  __proto__: {enabled: false}\npolicies:\n  - constructor: x\n').details).toEqual([
+      `rules.yaml:2:3: rules.__proto__: unknown rule id "__proto__"; ${KNOWN}`,
+      'rules.yaml:4:5: policies[0].constructor: unknown key (allowed: name, description, projects, regions, names, labels, resourceTypes, serviceAccount, allowedRoles, deniedRoles, deniedPermissions, rules)',
+    ]);
+  });
+});
+
+describe('the example in rules/README.md', () => {
+  test('is a valid rules file with nothing to warn about today', () => {
+    const readme = readFileSync(join(RULES_DIR, 'README.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    // The real clock on purpose: a README whose example suppression has expired teaches users to keep stale ones.
+    const r = parseRules(example ?? '', 'rules/README.md');
+    expect(r.warnings).toEqual([]);
+    expect(r.suppressions.map((s) => s.expires)).toEqual(['2027-06-30']);
+    expect(r.policies.map((p) => p.name)).toEqual(['billing']);
   });
 });

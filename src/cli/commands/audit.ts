@@ -4,6 +4,7 @@ import { collectInventory } from '../../collect/collect.js';
 import { readSnapshot } from '../../model/snapshot.js';
 import { loadOfflineInputs } from '../../offline/load.js';
 import { defaultRules, loadRulesFile } from '../../rules/load.js';
+import { printRulesWarnings } from './rules.js';
 import { auditInventory } from '../../audit/pipeline.js';
 import { restrictToRegions } from '../../audit/filter.js';
 import { regionsFrom, scopeFromFlags, type ScopeFlags } from '../scope.js';
@@ -44,6 +45,7 @@ export async function auditCommand(raw: unknown): Promise<void> {
   checkReportArgs(args);
   const baseline = args.baseline !== undefined ? readReport(args.baseline, '--baseline') : undefined;
   const rules = args.rules !== undefined ? loadRulesFile(args.rules) : defaultRules();
+  printRulesWarnings(rules);
 
   let inventory: Inventory;
   if (args.input !== undefined) {

@@ -5,6 +5,7 @@ import { auditInventory } from '../../audit/pipeline.js';
 import { readSnapshot } from '../../model/snapshot.js';
 import { validateReport } from '../../report/index.js';
 import { defaultRules, loadRulesFile } from '../../rules/load.js';
+import { printRulesWarnings } from './rules.js';
 import { checkReportArgs, emitReport, readReport, type ReportArgs } from './emit.js';
 
 interface MergeArgs extends ReportArgs {
@@ -38,6 +39,7 @@ export async function mergeCommand(raw: unknown): Promise<void> {
   checkReportArgs(args);
   const baseline = args.baseline !== undefined ? readReport(args.baseline, '--baseline') : undefined;
   const rules = args.rules !== undefined ? loadRulesFile(args.rules) : defaultRules();
+  printRulesWarnings(rules);
   const inventory = mergeShards(args.snapshots.map(readShard));
   const report = auditInventory(inventory, rules, { startedAt, now: new Date() });
   await emitReport(report, args, { baseline });
