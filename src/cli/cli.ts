@@ -5,6 +5,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { UserError } from '../errors.js';
+import { safeText } from '../report/sanitize.js';
 import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { FORMAT_NAMES } from './format-names.js';
 import { permissionsOfCommand, recommendCommand, rolesCommand, usageOptions } from './least-cli.js';
@@ -217,7 +218,7 @@ export async function run(argv: string[]): Promise<number> {
     // Anything else is our bug: say so in one line, keep the stack for --verbose users.
     const err = e as Error;
     logError(`cloudrun-auditor: internal error: ${err?.message ?? String(e)}`, [], EXIT.USAGE);
-    if (process.argv.includes('--verbose') && err?.stack) process.stderr.write(err.stack + '\n');
+    if (process.argv.includes('--verbose') && err?.stack) process.stderr.write(safeText(err.stack) + '\n');
     return EXIT.USAGE;
   }
 }

@@ -1,5 +1,6 @@
 import type { CollectOptions } from '../../collect/collect.js';
 import { predefinedRolesForAudit } from '../../least/refresh.js';
+import { log } from '../log.js';
 import { capFrom } from './least.js';
 
 export interface UsageArgs {
@@ -12,7 +13,7 @@ export interface UsageArgs {
 export async function applyLeastOptions(options: CollectOptions, args: UsageArgs): Promise<void> {
   if (args['usage-insights']) options.usageInsights = { cap: capFrom(args['usage-insights-cap']) };
   const warn = (line: string): void => {
-    if (!args.quiet) process.stderr.write(`cloudrun-auditor: ${line}\n`);
+    if (!args.quiet) log('WARNING', `cloudrun-auditor: ${line}`);
   };
   const roles = await predefinedRolesForAudit(options, new Date(), warn);
   if (roles) options.predefinedRoles = roles;
