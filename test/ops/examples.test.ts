@@ -32,6 +32,13 @@ interface Step {
   with?: Record<string, unknown>;
 }
 
+interface GitLabJob {
+  rules?: { if: string }[];
+  id_tokens?: Record<string, unknown>;
+  script: string[];
+  artifacts?: { reports: { junit: string } };
+}
+
 interface Job {
   if?: string;
   permissions?: Record<string, string>;
@@ -109,6 +116,24 @@ describe('examples/ YAML', () => {
     expect(steps.length).toBe(auditJob.steps.length + previewJob.steps.length);
   });
 
+  test('GitLab: only the scheduled default-branch job has an ID token; merge requests preview with main\'s baseline', () => {
+    const jobs = parse(readFileSync(GITLAB, 'utf8')) as Record<string, GitLabJob>;
+    expect(Object.keys(jobs).sort()).toEqual(['.cloudrun-auditor', 'cloudrun-audit', 'cloudrun-audit-preview']);
+    expect(jobs['.cloudrun-auditor']?.artifacts?.reports.junit).toBe('cloudrun-audit/latest.xml');
+    const audit = jobs['cloudrun-audit']!;
+    const preview = jobs['cloudrun-audit-preview']!;
+    expect(audit.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    expect(Object.keys(audit.id_tokens ?? {})).toEqual(['GCP_ID_TOKEN']);
+    expect(preview.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(preview.id_tokens).toBeUndefined();
+    const previewScript = preview.script.join('\n');
+    expect(previewScript).not.toMatch(/GOOGLE_APPLICATION_CREDENTIALS|--(organization|folder|project)\b|ID_TOKEN/);
+    expect(previewScript).toContain('--baseline main-baseline.json');
+    expect(previewScript).not.toMatch(/--baseline \.cloudrun-audit/);
+    expect(invocations(previewScript).map((a) => a[0])).toEqual(['audit']);
+    expect(readFileSync(GITLAB, 'utf8')).toMatch(/assertion\.project_path == 'GROUP\/PROJECT' && assertion\.ref_type == 'branch'\n#\s+&& assertion\.ref == 'main'/);
+  });
+
   test("the identity provider's attribute condition is pinned to the repository, main and the audit workflow", () => {
     const tf = readFileSync(join(EXAMPLES, 'github-actions/workload-identity.tf'), 'utf8');
     const condition = /attribute_condition = join\(" && ", \[([\s\S]*?)\]\)\n/.exec(tf)?.[1] ?? '';
@@ -162,12 +187,6 @@ describe("the GitHub workflow's audit step against the emulator", () => {
     await emu.close();
   });
 
-  function auditArgs(text: string, outDir: string): string[] {
-    const found = invocations(text).filter((a) => a[0] === 'audit');
-    expect(found).toHaveLength(1);
-    return found[0]!.map((w) => (w === 'cloudrun-audit' ? outDir : w === '123456' ? ORG : w));
-  }
-
   /** The job's commands as the runner would run them, with its directories placed under `root`. */
   function jobCommands(job: Job, root: string): string[][] {
     return invocations(scripts(job)).map((args) =>
@@ -210,13 +229,24 @@ describe("the GitHub workflow's audit step against the emulator", () => {
     expect(again.code).toBe(3);
   });
 
-  test('the GitLab job writes the JUnit report its artifacts name', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'cra-gitlab-'));
-    const gitlab = parse(readFileSync(GITLAB, 'utf8')) as Record<string, { artifacts: { reports: { junit: string } } }>;
-    expect(gitlab['cloudrun-audit']?.artifacts.reports.junit).toBe('cloudrun-audit/latest.xml');
-    const r = await runCli(auditArgs(readFileSync(GITLAB, 'utf8'), out), { CLOUDRUN_AUDITOR_ENDPOINT: emu.url });
+  test('the GitLab jobs: the scheduled one collects and gates with JUnit; the merge-request preview of its snapshot agrees', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cra-gitlab-'));
+    const jobs = parse(readFileSync(GITLAB, 'utf8')) as Record<string, GitLabJob>;
+    const commands = (job: GitLabJob): string[][] =>
+      invocations(job.script.join('\n')).map((a) => a.map((w) => (w === '123456' ? ORG : /^(cloudrun-audit|main-)/.test(w) ? join(root, w) : w)));
+    const [collect, audit] = commands(jobs['cloudrun-audit']!);
+    mkdirSync(join(root, 'cloudrun-audit'));
+    expect((await runCli(collect!, { CLOUDRUN_AUDITOR_ENDPOINT: emu.url })).code).toBe(0);
+    const r = await runCli(audit!);
     expect(r.code).toBe(1);
-    expect(existsSync(join(out, 'latest.xml'))).toBe(true);
+    expect(existsSync(join(root, 'cloudrun-audit/latest.xml'))).toBe(true);
+    // The preview downloads the snapshot as main-snapshot.json; its own output directory is its own.
+    copyFileSync(join(root, 'cloudrun-audit/snapshot.json'), join(root, 'main-snapshot.json'));
+    const [preview] = commands(jobs['cloudrun-audit-preview']!).map((a) => a.map((w) => (w === join(root, 'cloudrun-audit') ? join(root, 'preview') : w)));
+    expect(preview?.slice(0, 3)).toEqual(['audit', '--snapshot', join(root, 'main-snapshot.json')]);
+    expect((await runCli(preview!)).code).toBe(1);
+    const ids = (dir: string): string[] => (JSON.parse(readFileSync(join(root, dir, 'latest.json'), 'utf8')) as { findings: { id: string }[] }).findings.map((f) => f.id);
+    expect(ids('preview')).toEqual(ids('cloudrun-audit'));
   });
 });
 
