@@ -26,6 +26,9 @@ const LONE_CR = /\r(?!\n)/g;
 const JSON_INVISIBLE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g;
 /** Everything that breaks a line or a cell in one-line text. */
 const BREAKS = /\r\n|[\r\n\t]/g;
+// Quick checks (no /g, so no lastIndex state): most strings hold nothing to change and are returned as they are.
+const NEEDS_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/;
+const NEEDS_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/;
 
 function escapeOne(c: string): string {
   const code = c.charCodeAt(0);
@@ -46,11 +49,13 @@ export function cut(s: string, max = FIELD_MAX): string {
 
 /** Multi-line text (a code block, a CSV cell, an XML text node): keeps LF and tab, escapes every other control. */
 export function safeText(s: string, max = FIELD_MAX): string {
+  if (s.length <= max && !NEEDS_TEXT.test(s)) return s;
   return cut(s, max).replace(/\r\n/g, '\n').replace(LONE_CR, '\\x0d').replace(ALWAYS, escapeOne);
 }
 
 /** One line (a table cell, a heading, a log line): line breaks and tabs become spaces, other controls escapes. */
 export function safeLine(s: string, max = FIELD_MAX): string {
+  if (s.length <= max && !NEEDS_LINE.test(s)) return s;
   return cut(s, max).replace(BREAKS, ' ').replace(ALWAYS, escapeOne);
 }
 
@@ -61,15 +66,6 @@ export function safeLine(s: string, max = FIELD_MAX): string {
  */
 export function escapeInvisibleInJson(jsonText: string): string {
   return jsonText.replace(JSON_INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-
-/** True when `s` holds a character safeText would escape (or a raw CR). */
-export function hasUnsafe(s: string): boolean {
-  ALWAYS.lastIndex = 0;
-  const found = ALWAYS.test(s) || LONE_CR.test(s);
-  ALWAYS.lastIndex = 0;
-  LONE_CR.lastIndex = 0;
-  return found;
 }
 
 /**
@@ -91,14 +87,18 @@ function mapValue(v: unknown, fn: (s: string) => string): unknown {
     return out ?? v;
   }
   if (v !== null && typeof v === 'object') {
-    let changed = false;
-    const entries = Object.entries(v).map(([k, x]) => {
+    // Copies only from the first key or value that changes (a clean report allocates nothing).
+    const keys = Object.keys(v);
+    const src = v as Record<string, unknown>;
+    let out: [string, unknown][] | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       const mk = fn(k);
-      const mx = mapValue(x, fn);
-      if (mk !== k || mx !== x) changed = true;
-      return [mk, mx] as const;
-    });
-    return changed ? Object.fromEntries(entries) : v;
+      const mx = mapValue(src[k], fn);
+      if (out === undefined && (mk !== k || mx !== src[k])) out = keys.slice(0, i).map((p) => [p, src[p]]);
+      if (out !== undefined) out.push([mk, mx]);
+    }
+    return out === undefined ? v : Object.fromEntries(out);
   }
   return v;
 }
