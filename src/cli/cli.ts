@@ -5,6 +5,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { UserError } from '../errors.js';
+import { safeText } from '../report/sanitize.js';
 import { EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { FORMAT_NAMES } from './format-names.js';
 import { permissionsOfCommand, recommendCommand, rolesCommand, usageOptions } from './least-cli.js';

@@ -4,6 +4,7 @@
  * (Cloud Run jobs, GKE, Cloud Build) files as a structured entry at that severity. In JSON mode the run ends
  * with exactly one line carrying the exit code and the summary, so an alert or a log-based metric needs no parsing.
  */
+import { MESSAGE_MAX, safeLine } from '../report/sanitize.js';
 import { EXIT } from './exit-codes.js';
 
 export type LogFormat = 'text' | 'json';
@@ -52,10 +53,18 @@ export function isJsonLog(): boolean {
   return state.format === 'json';
 }
 
+/**
+ * Every line this module writes passes through here. Messages quote what users and servers sent (an input
+ * file's keys, a rule id, an HTML error page), so each becomes one line with its control characters as
+ * visible escapes (src/report/sanitize.ts) and is cut at MESSAGE_MAX: no ANSI or OSC sequence reaches the
+ * terminal, and a 10 MB value does not become a 10 MB line.
+ */
+const clean = (text: string): string => safeLine(text, MESSAGE_MAX);
+
 /** One message: plain text, or one JSON line with its severity and any extra fields. */
 export function log(severity: Severity, message: string, fields: Record<string, unknown> = {}): void {
-  if (state.format === 'json') state.write(JSON.stringify({ severity, message, ...fields }) + '\n');
-  else state.write(message + '\n');
+  if (state.format === 'json') state.write(JSON.stringify({ severity, message: clean(message), ...fields }) + '\n');
+  else state.write(clean(message) + '\n');
 }
 
 /** Kept for the closing line of a JSON-logged run; text mode prints its own summary where it always has. */
@@ -95,12 +104,12 @@ export function logExit(code: number, command: string): void {
 /** A run that ended in an error: in JSON mode this is the closing line, with the exit code. */
 export function logError(message: string, details: readonly string[], code: number, hint?: string): void {
   if (state.format === 'json') {
-    log('ERROR', message, { exitCode: code, ...(details.length > 0 ? { details } : {}), ...(hint !== undefined ? { hint } : {}) });
+    log('ERROR', message, { exitCode: code, ...(details.length > 0 ? { details: details.map(clean) } : {}), ...(hint !== undefined ? { hint: clean(hint) } : {}) });
     return;
   }
-  state.write(message + '\n');
-  for (const line of details) state.write(`  ${line}\n`);
-  if (hint !== undefined) state.write(hint + '\n');
+  state.write(clean(message) + '\n');
+  for (const line of details) state.write(`  ${clean(line)}\n`);
+  if (hint !== undefined) state.write(clean(hint) + '\n');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Finding, Report } from '../model/finding.js';
 import type { RenderOptions } from './options.js';
+import { safeText } from './sanitize.js';
 
 /**
  * CSV columns, one row per finding, in this order (a public contract: add columns at the end only):
@@ -9,6 +10,7 @@ import type { RenderOptions } from './options.js';
  *   suppressionExpires, suppressionExpired (true/false, empty without a suppression), new (true/false, empty
  *   without --baseline).
  * RFC 4180: header row, CRLF between records, fields holding a comma, quote, CR or LF are quoted. UTF-8, no BOM.
+ * Cells are sanitised (sanitize.ts): control characters are visible escapes, line breaks inside a cell are LF.
  */
 export const CSV_COLUMNS = [
   'id',
@@ -68,6 +70,7 @@ export function* csv(report: Report, _opts: RenderOptions = {}): Iterable<string
   yield stringify([[...CSV_COLUMNS]], OPTIONS);
   for (const f of report.findings) {
     const row = cells(f);
-    yield stringify([CSV_COLUMNS.map((c) => neutraliseFormula(row[c]))], OPTIONS);
+    // Commands join several values, each bounded already, so a cell is never cut here (Infinity).
+    yield stringify([CSV_COLUMNS.map((c) => neutraliseFormula(safeText(row[c], Infinity)))], OPTIONS);
   }
 }

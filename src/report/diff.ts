@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding.js';
 import { escapeMarkdown } from './escape.js';
 import { FINDING_KEYS, orderFinding } from './json.js';
 import { SEVERITY_ICON } from './markdown.js';
+import { boundStrings, escapeInvisibleInJson } from './sanitize.js';
 import { oneLine } from './text.js';
 import { workloadLabel } from './workload.js';
 
@@ -69,7 +70,8 @@ export function renderDiff(d: ReportDiff, format: DiffFormat): string {
       resolved: d.resolved.map(orderFinding),
       changed: d.changed.map((c) => ({ before: orderFinding(c.before), after: orderFinding(c.after), fields: c.fields })),
     };
-    return JSON.stringify(ordered, null, 2) + '\n';
+    // Exact values, with each string bounded and terminal-active characters as \u escapes, as in --format json.
+    return escapeInvisibleInJson(JSON.stringify(boundStrings(ordered), null, 2)) + '\n';
   }
   const head = `${d.new.length} new, ${d.resolved.length} resolved, ${d.changed.length} changed`;
   if (format === 'text') {

@@ -3,6 +3,7 @@ import { SEVERITIES, type Report } from '../model/finding.js';
 import { escapeHtml } from './escape.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { json } from './json.js';
+import { visibleStrings } from './sanitize.js';
 import type { RenderOptions } from './options.js';
 import { countBySeverity, summaryLine } from './summary.js';
 
@@ -103,10 +104,12 @@ ${select('f-identity', 'Identity', 'all identities')}
 <thead><tr><th></th><th data-sort="severity"><button type="button">Severity</button></th><th data-sort="rule"><button type="button">Rule</button></th><th data-sort="project"><button type="button">Project</button></th><th data-sort="workload"><button type="button">Workload</button></th><th data-sort="identity"><button type="button">Identity</button></th><th data-sort="message"><button type="button">Message</button></th></tr></thead>
 <tbody id="findings-body"></tbody>
 </table>
-<noscript><p>The findings table needs JavaScript; the same data is in the JSON block of this file and in --format json.</p></noscript>
+<noscript><p>The findings table needs JavaScript; the same data is in the JSON block of this file (control characters shown as escapes) and in --format json.</p></noscript>
 ${errorsSection(report)}</main>
 <script type="application/json" id="report-data">`;
-  for (const chunk of json(report)) yield escapeJsonForScript(chunk);
+  // The page shows (and its Copy buttons copy) exactly this data: control characters and bidi overrides from
+  // the cloud arrive as visible escapes. --format json keeps the exact values.
+  for (const chunk of json(visibleStrings(report))) yield escapeJsonForScript(chunk);
   yield `</script>
 <script>${HTML_SCRIPT}</script>
 </body>

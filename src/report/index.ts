@@ -9,10 +9,28 @@ import { json } from './json.js';
 import { junit } from './junit.js';
 import { markdown } from './markdown.js';
 import type { Formatter, RenderOptions } from './options.js';
+import { boundStrings, FIELD_MAX } from './sanitize.js';
 import { sarif } from './sarif.js';
 import { table } from './table.js';
 
-export const formatters = { table, json, csv, sarif, markdown, html, junit } as const satisfies Record<string, Formatter>;
+/**
+ * Every format renders the report with each string cut at FIELD_MAX characters (the cut notes the full length),
+ * so a 20 MB description copied into several findings cannot make a report of hundreds of megabytes.
+ */
+const bounded =
+  (format: Formatter): Formatter =>
+  (report, opts) =>
+    format(boundStrings(report, FIELD_MAX), opts);
+
+export const formatters = {
+  table: bounded(table),
+  json: bounded(json),
+  csv: bounded(csv),
+  sarif: bounded(sarif),
+  markdown: bounded(markdown),
+  html: bounded(html),
+  junit: bounded(junit),
+} as const satisfies Record<string, Formatter>;
 export type Format = keyof typeof formatters;
 export const FORMATS = Object.keys(formatters) as Format[];
 

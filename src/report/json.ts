@@ -1,6 +1,7 @@
 import { SEVERITIES, type Finding, type Remediation, type Report, type ReportError, type Suppression } from '../model/finding.js';
 import type { Scope } from '../model/inventory.js';
 import type { RenderOptions } from './options.js';
+import { escapeInvisibleInJson } from './sanitize.js';
 
 /**
  * Key order of the JSON report: the order of src/model/finding.ts. `keys` makes the compiler fail when a field
@@ -62,9 +63,14 @@ export function orderReport(r: Report): Report {
 const indent = (text: string, pad: string): string => text.replace(/\n/g, '\n' + pad);
 
 /**
- * Same bytes as `JSON.stringify(orderReport(r), null, 2) + "\n"`, but one finding per chunk.
+ * Same value as `JSON.stringify(orderReport(r), null, 2) + "\n"` once parsed, one finding per chunk; the bytes
+ * differ only where a string holds a character a terminal would act on (escapeInvisibleInJson).
  */
 export function* json(report: Report, _opts: RenderOptions = {}): Iterable<string> {
+  for (const chunk of jsonChunks(report)) yield escapeInvisibleInJson(chunk);
+}
+
+function* jsonChunks(report: Report): Iterable<string> {
   const r = orderReport(report);
   const { findings, errors, notes, ...head } = r;
   const headText = JSON.stringify(head, null, 2);

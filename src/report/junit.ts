@@ -1,19 +1,17 @@
 import { severityRank, type Finding, type Report } from '../model/finding.js';
 import type { RenderOptions } from './options.js';
 import { worst } from './severity.js';
-import { stripControls } from './text.js';
+import { safeText } from './sanitize.js';
 
-// Characters XML 1.0 forbids anywhere (even as references): C0 controls other than tab/LF/CR, lone surrogates,
-// U+FFFE/U+FFFF. Terminal escape sequences and other controls go first (stripControls), as CI logs print these.
-const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Escaped text for element content or a double-quoted attribute; forbidden characters are dropped. */
+/**
+ * Escaped text for element content or a double-quoted attribute. safeText leaves no character XML forbids (C0
+ * controls, lone surrogates, U+FFFE/U+FFFF become visible escapes; CRLF becomes LF). Values were bounded when
+ * the report was rendered, so a long failure text made of several of them is not cut again.
+ */
 export function escapeXml(s: string, attribute = false): string {
-  const text = stripControls(s)
-    .replace(XML_FORBIDDEN, '')
-    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const text = safeText(s, Infinity).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
   // Attribute-value normalisation would turn raw line breaks and tabs into spaces; references keep them.
-  return attribute ? text.replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;') : text.replace(/\r/g, '&#13;');
+  return attribute ? text.replace(/\t/g, '&#9;').replace(/\n/g, '&#10;') : text;
 }
 
 const attr = (name: string, value: string | number): string => ` ${name}="${escapeXml(String(value), true)}"`;

@@ -1,8 +1,8 @@
 import { SEVERITIES, type Finding, type Report, type Severity } from '../model/finding.js';
-import { escapeHtml, escapeMarkdown, fenceFor } from './escape.js';
+import { escapeHtmlLine, escapeMarkdown, fenceFor } from './escape.js';
 import type { RenderOptions } from './options.js';
 import { countBySeverity, summaryLine } from './summary.js';
-import { oneLine, stripControls } from './text.js';
+import { safeText } from './sanitize.js';
 import { workloadLabel } from './workload.js';
 
 export const SEVERITY_ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -16,7 +16,8 @@ function status(f: Finding): string {
 }
 
 function codeBlock(text: string, lang: string): string {
-  const body = stripControls(text).replace(/\r\n?/g, '\n');
+  // Each value was bounded when the report was rendered (sanitize.ts): a long list of commands is not cut.
+  const body = safeText(text, Infinity);
   const fence = fenceFor(body);
   return `${fence}${lang}\n${body}\n${fence}`;
 }
@@ -39,7 +40,7 @@ function* projectSection(project: string, findings: Finding[]): Iterable<string>
   yield '\n';
   for (const f of findings) {
     // Inside <summary> GitHub renders HTML, not Markdown: HTML escaping is what keeps it intact.
-    const summary = `${SEVERITY_ICON[f.severity]} ${escapeHtml(oneLine(f.ruleId))} · ${escapeHtml(oneLine(workloadLabel(f)))}: how to fix`;
+    const summary = `${SEVERITY_ICON[f.severity]} ${escapeHtmlLine(f.ruleId)} · ${escapeHtmlLine(workloadLabel(f))}: how to fix`;
     const parts = [`<details><summary>${summary}</summary>`, '', `**Fix:** ${escapeMarkdown(f.remediation.summary)}`];
     if (f.suppressed && f.suppression !== undefined) {
       const s = f.suppression;

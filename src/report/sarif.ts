@@ -4,7 +4,7 @@ import type { RenderOptions, RuleMeta } from './options.js';
 import { SARIF_LEVEL, SECURITY_SEVERITY, worst } from './severity.js';
 import { escapeMarkdown, fenceFor } from './escape.js';
 import { orderFinding } from './json.js';
-import { stripControls } from './text.js';
+import { visibleStrings } from './sanitize.js';
 import { workloadParts } from './workload.js';
 
 /** GitHub code scanning rejects a run with more results than this. */
@@ -67,7 +67,7 @@ function ruleDescriptor(ruleId: string, findings: Finding[], meta: RuleMeta | un
     summary,
     '',
     `How to fix (${escapeMarkdown(first.resource)}): ${escapeMarkdown(first.remediation.summary)}`,
-    ...(commands.length > 0 ? ['', fence + 'sh', ...commands.map(stripControls), fence] : []),
+    ...(commands.length > 0 ? ['', fence + 'sh', ...commands, fence] : []),
   ].join('\n');
   // The rule's own severity for GitHub is the worst one this run found for it, so alerts sort correctly.
   const severity = worst(findings.map((f) => f.severity)) ?? meta?.defaultSeverity ?? 'medium';
@@ -137,7 +137,9 @@ function result(finding: Finding, ruleIndex: number, uri: string): Record<string
   return out;
 }
 
-export function* sarif(report: Report, opts: RenderOptions = {}): Iterable<string> {
+export function* sarif(sourceReport: Report, opts: RenderOptions = {}): Iterable<string> {
+  // Code-scanning views show every text as it is: control characters from the cloud arrive as visible escapes.
+  const report = visibleStrings(sourceReport);
   const { kept, dropped } = capFindings(report.findings, opts.sarifMaxResults ?? SARIF_MAX_RESULTS);
   const byRule = new Map<string, Finding[]>();
   for (const f of kept) {

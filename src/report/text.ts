@@ -1,22 +1,9 @@
-/**
- * Cleaning strings that come from the cloud (labels, names, descriptions, conditions) before they reach a
- * terminal or a one-line field. Anyone who can deploy a service controls them.
- */
+/** Terminal text layout: widths, wrapping and truncation. Untrusted strings are made safe in sanitize.ts. */
+import { safeLine } from './sanitize.js';
 
-// CSI (ESC [ … final), OSC (ESC ] … BEL or ST), DCS/PM/APC/SOS strings, the 8-bit CSI, then any other ESC pair.
-const ESCAPE_SEQUENCE =
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
-// C0 (except tab/newline/CR, handled by callers), DEL, C1, and bidi controls that reorder what is shown.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Removes terminal escape sequences and control characters; keeps tab, LF and CR. */
-export function stripControls(s: string): string {
-  return s.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
-}
-
-/** One line: controls removed, every line break and tab (including U+2028/2029) becomes one space. */
+/** One line: line breaks and tabs become spaces, other controls visible escapes, long values cut (sanitize.ts). */
 export function oneLine(s: string): string {
-  return stripControls(s).replace(/\r\n|[\r\n\t\u2028\u2029\u0085]/g, ' ');
+  return safeLine(s);
 }
 
 /** Columns a code point takes in a monospace terminal (East Asian wide and emoji count 2, combining marks 0). */

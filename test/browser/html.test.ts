@@ -218,8 +218,15 @@ describe.skipIf(skip)('html report in Chromium', { timeout: 120_000 }, () => {
     expect(await page.textContent(`tr[data-id="${hostileReport.findings[0]!.id}"] td:nth-child(5)`)).toBe(`service ${XSS_SCRIPT} (+europe-west1)`);
     expect(await page.textContent('#errors tbody td')).toBe(XSS_SCRIPT);
     expect(await page.title()).toBe(`Cloud Run identity audit · projects acme-prod, ${XSS_SCRIPT}`);
-    const report: unknown = await page.evaluate("JSON.parse(document.getElementById('report-data').textContent)");
-    expect(report).toEqual(JSON.parse(renderToString('json', hostileReport)));
+    // The page's data is the report with control characters and bidi overrides as visible escapes.
+    const report = (await page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")) as Report;
+    expect(report.findings.map((f) => f.id)).toEqual(hostileReport.findings.map((f) => f.id));
+    const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    expect(JSON.stringify(report).replace(/\\u00[01][0-9a-f]/g, '')).not.toMatch(RAW);
+    expect(String(await page.evaluate('document.body.innerText'))).not.toMatch(RAW);
+    const terminal = hostileReport.findings.findIndex((f) => f.message.startsWith('terminal'));
+    expect(report.findings[terminal]!.message).toContain('terminal \\x1b[31mRED\\x1b[0m\\x1b]0;title\\x07\\x1b[2J bidi abc\\u202eevil\\u202c');
+    expect(await page.textContent(`tr[data-id="${hostileReport.findings[terminal]!.id}"] td:nth-child(7)`)).toContain('\\x1b[31mRED');
     expect(requests).toEqual([PAGE_URL]);
     expect(problems).toEqual([]);
     await page.close();

@@ -85,19 +85,31 @@ describe('csv', () => {
     }
     // Each formula finding carries its payload in project, location, identity, message, summary and commands
     // (the resource starts with projects/); also the first one's rule id and the fourth one's suppression reason.
+    // A lone CR and a NUL are shown as escapes (sanitize.ts), which no spreadsheet evaluates; the rest get the quote.
+    const shown = ["'" + FORMULAS[0]!, "'" + FORMULAS[1]!, "'-1+2", "'@SUM(1,2)", "'\t=1", '\\x0d=1', '\\x00=1'];
     const formulaRows = rows.slice(2, 2 + FORMULAS.length);
     formulaRows.forEach((row, i) => {
-      const f = FORMULAS[i]!;
-      expect(row[3]).toBe("'" + f);
-      expect(row[4]).toBe("'" + f);
-      expect(row[7]).toBe("'" + f);
-      expect(row[8]).toBe("'" + f);
-      expect(row[9]).toBe("'" + f);
-      expect(row[10]).toBe(`'${f}\n${f}\n${f}`);
+      const f = shown[i]!;
+      expect(row[3]).toBe(f);
+      expect(row[4]).toBe(f);
+      expect(row[7]).toBe(f);
+      expect(row[8]).toBe(f);
+      expect(row[9]).toBe(f);
+      const raw = f.replace(/^'/, '');
+      expect(row[10]).toBe(`${f}\n${raw}\n${raw}`);
     });
     expect(rows[2]![2]).toBe("'=cmd|' /C calc'!A0");
     expect(rows[5]![12]).toBe("'@SUM(1,2)");
-    expect(neutralised).toBeGreaterThanOrEqual(FORMULAS.length * 6);
+    expect(neutralised).toBeGreaterThanOrEqual((FORMULAS.length - 2) * 6);
+  });
+
+  test('control characters and bidi overrides in cells are visible escapes, never raw', () => {
+    const text = renderToString('csv', hostileReport);
+    // LF (inside quoted cells), the CRLF record ends and tab are the only controls left.
+    expect(text.replace(/\r\n/g, '\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const rows = parseCsv(text);
+    const terminal = rows.find((r) => r[8]!.startsWith('terminal'))!;
+    expect(terminal[8]).toContain('terminal \\x1b[31mRED\\x1b[0m\\x1b]0;title\\x07\\x1b[2J bidi abc\\u202eevil\\u202c nul \\x00 bell \\x07');
   });
 
   test('neutraliseFormula prefixes exactly the dangerous starts', () => {

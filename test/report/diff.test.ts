@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { applyBaseline, diffReports, renderDiff, renderToString, validateReport } from '../../src/report/index.js';
 import type { Report } from '../../src/model/finding.js';
 import { demoReport } from '../fixtures/reports/demo.js';
+import { hostileReport } from '../fixtures/reports/hostile.js';
 
 /** Last week's scan: storefront's public finding did not exist yet, an old finding has since been fixed. */
 function lastWeek(): Report {
@@ -20,6 +21,15 @@ function lastWeek(): Report {
 }
 
 describe('diff', () => {
+  test('hostile strings: text and Markdown show escapes, JSON escapes what a terminal would act on', () => {
+    const d = diffReports({ ...hostileReport, findings: [] }, hostileReport);
+    const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    for (const format of ['text', 'markdown', 'json'] as const) expect(renderDiff(d, format), format).not.toMatch(RAW);
+    expect(renderDiff(d, 'text')).toContain('terminal \\x1b[31mRED');
+    const json = JSON.parse(renderDiff(d, 'json')) as { new: { message: string }[] };
+    expect(json.new.map((f) => f.message)).toEqual(hostileReport.findings.map((f) => f.message));
+  });
+
   test('matches findings by id: new, resolved, and changed with the fields that changed', () => {
     const d = diffReports(lastWeek(), demoReport);
     expect(d.new.map((f) => f.ruleId)).toEqual(['public-privileged-service']);

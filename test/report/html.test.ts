@@ -44,7 +44,17 @@ describe('html (static checks; the behaviour is tested in Chromium under test/br
     const html = renderToString('html', hostileReport);
     const data = blocks(html, 'script')[0]!.body;
     expect(data).not.toMatch(/[<>&\u2028\u2029]/);
-    expect(JSON.parse(data)).toEqual(JSON.parse(renderToString('json', hostileReport)));
+    // The page shows what it embeds: the report, with control characters and bidi overrides as visible escapes.
+    const embedded = JSON.parse(data) as typeof hostileReport;
+    expect(embedded.findings.map((f) => f.id)).toEqual(hostileReport.findings.map((f) => f.id));
+    const strings: string[] = [];
+    JSON.parse(data, (key, value: unknown) => (strings.push(key, typeof value === 'string' ? value : ''), value));
+    for (const text of strings) expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const terminal = embedded.findings.find((f) => f.message.startsWith('terminal'))!;
+    expect(terminal.message).toContain('terminal \\x1b[31mRED\\x1b[0m\\x1b]0;title\\x07\\x1b[2J bidi abc\\u202eevil\\u202c nul \\x00 bell \\x07');
+    expect(terminal.remediation.commands[0]).toContain('--labels=\\x1b[31mRED');
+    // A report with nothing to escape is embedded exactly as --format json writes it.
+    expect(JSON.parse(blocks(renderToString('html', demoReport), 'script')[0]!.body)).toEqual(JSON.parse(renderToString('json', demoReport)));
     expect(escapeJsonForScript('"</script>&\u2028\u2029"')).toBe('"\\u003c/script\\u003e\\u0026\\u2028\\u2029"');
     // Outside the data block every cloud string is escaped: the payloads appear only as text.
     const outsideData = html.replace(data, '');

@@ -37,6 +37,21 @@ describe('json', () => {
     expect(renderToString('json', shuffled)).toBe(renderToString('json', demoReport));
   });
 
+  test('keeps hostile values exactly, yet its bytes hold no character a terminal would act on', () => {
+    const text = renderToString('json', hostileReport);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/);
+    expect(text).toContain('abc\\u202eevil\\u202c');
+    expect(text).toContain('c1 \\u009b31m');
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(orderReport(hostileReport))));
+  });
+
+  test('a value over 16,384 characters is cut, with its length', () => {
+    const long = { ...demoReport, findings: [{ ...demoReport.findings[0]!, message: 'x'.repeat(20_000) }] };
+    const parsed = JSON.parse(renderToString('json', long)) as Report;
+    expect(parsed.findings[0]!.message).toBe('x'.repeat(16_384) + '… (20000 chars, cut)');
+    expect(validateReport(parsed)).toEqual({ valid: true, errors: [] });
+  });
+
   test('streams one chunk per finding', () => {
     const chunks = [...json(demoReport, {})];
     expect(chunks.length).toBe(demoReport.findings.length + 3);

@@ -60,25 +60,29 @@ describe('junit', () => {
     expect(failure.text).toContain(`\n\n[high] ${base.message}\n`);
   });
 
-  test('hostile strings stay data: well-formed XML, forbidden characters dropped, line breaks kept', () => {
+  test('hostile strings stay data: well-formed XML, control characters shown as escapes, line breaks kept', () => {
     const xml = renderToString('junit', hostileReport);
     const root = parseXml(xml);
-    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     const first = child(child(root, 'testsuite').find((s) => s.attributes['name'] === 'role-denied')!, 'testcase')[0]!;
     expect(first.attributes['name']).toBe('projects/acme-prod/locations/europe-west1/services/<script>window.__pwned=1</script>');
     const failure = child(first, 'failure')[0]!;
     expect(failure.attributes['message']).toBe(hostileReport.findings[0]!.message);
     expect(failure.text).toContain('</details>\n<script>window.__pwned=5</script>');
-    const cr = child(root, 'testsuite').flatMap((s) => child(s, 'testcase')).find((c) => c.attributes['classname'] === '\r=1')!;
-    expect(cr.attributes['name']).toBe('projects/acme-prod/locations/europe-west1/jobs/j5-\r=1');
-    const nul = child(root, 'testsuite').flatMap((s) => child(s, 'testcase')).find((c) => c.attributes['name']!.endsWith('j6-=1'))!;
-    expect(nul.attributes['classname']).toBe('=1');
+    const cr = child(root, 'testsuite').flatMap((s) => child(s, 'testcase')).find((c) => c.attributes['classname'] === '\\x0d=1')!;
+    expect(cr.attributes['name']).toBe('projects/acme-prod/locations/europe-west1/jobs/j5-\\x0d=1');
+    const nul = child(root, 'testsuite').flatMap((s) => child(s, 'testcase')).find((c) => c.attributes['name']!.endsWith('j6-\\x00=1'))!;
+    expect(nul.attributes['classname']).toBe('\\x00=1');
     const term = child(root, 'testsuite').flatMap((s) => child(s, 'testcase')).find((c) => c.attributes['name']!.includes('東京'))!;
-    expect(child(term, 'failure')[0]!.attributes['message']!.startsWith('terminal RED bidi abcevil nul  bell  backspace  del  c1  carriage\rreturn\nnewline\ttab A')).toBe(true);
+    expect(
+      child(term, 'failure')[0]!.attributes['message']!.startsWith(
+        'terminal \\x1b[31mRED\\x1b[0m\\x1b]0;title\\x07\\x1b[2J bidi abc\\u202eevil\\u202c nul \\x00 bell \\x07 backspace \\x08\\x08\\x08 del \\x7f c1 \\x9b31m carriage\\x0dreturn\nnewline\ttab A',
+      ),
+    ).toBe(true);
   });
 
   test('escapeXml', () => {
-    expect(escapeXml('a&b<c>d"e\u0000f\u001b[31mg\ud800h\r\n\t', false)).toBe('a&amp;b&lt;c&gt;d&quot;efgh&#13;\n\t');
-    expect(escapeXml('x\n\ty\r', true)).toBe('x&#10;&#9;y&#13;');
+    expect(escapeXml('a&b<c>d"e\u0000f\u001b[31mg\ud800h\r\n\t', false)).toBe('a&amp;b&lt;c&gt;d&quot;e\\x00f\\x1b[31mg\\ud800h\n\t');
+    expect(escapeXml('x\n\ty\r', true)).toBe('x&#10;&#9;y\\x0d');
   });
 });

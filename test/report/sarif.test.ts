@@ -66,6 +66,16 @@ describe('sarif', () => {
     render({ ...demoReport, findings: [], errors: [] });
   });
 
+  test('every text a viewer shows holds control characters and bidi overrides only as escapes', () => {
+    const text = renderToString('sarif', hostileReport);
+    const strings: string[] = [];
+    JSON.parse(text, (key, value: unknown) => (strings.push(key, typeof value === 'string' ? value : ''), value));
+    for (const x of strings) expect(x).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const log = JSON.parse(text) as { runs: { results: { message: { text: string } }[] }[] };
+    const messages = log.runs[0]!.results.map((r) => r.message.text).join('\n');
+    expect(messages).toContain('terminal \\x1b[31mRED\\x1b[0m\\x1b]0;title\\x07\\x1b[2J bidi abc\\u202eevil\\u202c nul \\x00');
+  });
+
   test('one rule per rule id present, sorted, with severity, tags and help from the rule metadata', () => {
     const run = render(demoReport, { rulesMeta: demoRulesMeta }).runs[0]!;
     const rules = run.tool.driver.rules;

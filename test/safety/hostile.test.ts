@@ -30,6 +30,15 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 /** The same, tab allowed: harmless inside a code block or an XML attribute. */
 const CONTROL_BUT_TAB = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+/** What no output file may hold raw: C0 but tab/LF/CR, DEL, C1, bidi overrides and isolates. */
+const RAW = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * The condition titles' payloads as the sanitiser shows them (src/report/sanitize.ts). The first title is in
+ * finding messages; the second only in commands, which the terminal table shortens to the first one.
+ */
+const SHOWN_IN_MESSAGES = ['\\x1b[31mRED', '\\x07', '\\x00', '\\u202eevil'];
+const SHOWN = [...SHOWN_IN_MESSAGES, '\\u2066isolated', '\\x9b2J', '\\x7f DEL'];
+const BARE_URL = 'https://evil.example/approve?id=1';
 
 let emu: RunningEmulator;
 let dir: string;
@@ -55,7 +64,7 @@ describe('hostile values through every format', () => {
   test('the scenario puts its hostile strings into the findings (or this test would prove nothing)', () => {
     const report = JSON.parse(read('json')) as Report;
     const text = JSON.stringify(report);
-    for (const s of ['<script>window.__pwned=1</script>', '=HYPERLINK(', '</details>', '\u001b[31m', '\u202e', '\t', '```fence```']) {
+    for (const s of ['<script>window.__pwned=1</script>', '=HYPERLINK(', '</details>', '\u001b[31m', '\u0007', '\u0000', '\u202e', '\u2066', BARE_URL, 'www.evil.example', '\t', '```fence```']) {
       expect(text.includes(JSON.stringify(s).slice(1, -1))).toBe(true);
     }
     expect(report.findings.length).toBe(15);
@@ -76,6 +85,46 @@ describe('hostile values through every format', () => {
     const res = await runCli(['audit', '--snapshot', join(dir, 'snapshot.json'), '--format', 'json', '--quiet']);
     expect(res.code).toBe(1);
     expect((JSON.parse(res.stdout) as Report).findings.map((f) => f.id)).toEqual((JSON.parse(read('json')) as Report).findings.map((f) => f.id));
+  });
+
+  test('no format holds a raw control character, bidi override or lone CR; the titles show as escapes', () => {
+    for (const ext of ['txt', 'json', 'csv', 'sarif', 'md', 'html', 'xml']) {
+      const text = read(ext);
+      expect(text, ext).not.toMatch(RAW);
+      expect(text.replace(/\r\n/g, ''), ext).not.toContain('\r');
+      // Text formats show the payloads as escapes (Markdown escapes the bracket outside code).
+      if (ext === 'txt') for (const s of SHOWN_IN_MESSAGES) expect(text.replace(/\n {3}/g, ' '), `${ext} ${s}`).toContain(s);
+      if (ext === 'csv' || ext === 'xml' || ext === 'md') for (const s of SHOWN) expect(text.replace(/\\\[/g, '['), `${ext} ${s}`).toContain(s);
+    }
+    // JSON keeps the exact values, written as \u escapes; SARIF text is what a viewer shows, so it has escapes.
+    expect(JSON.stringify(JSON.parse(read('json')))).toContain('\\u001b[31mRED');
+    expect(read('json')).toContain('\\u202eevil');
+    const sarifText = (JSON.parse(read('sarif')) as { runs: { results: { message: { text: string } }[] }[] }).runs[0]!.results.map((r) => r.message.text).join('\n');
+    for (const s of SHOWN) expect(sarifText).toContain(s);
+  });
+
+  test('stdout table: the titles show as escapes', () => {
+    for (const s of SHOWN_IN_MESSAGES) expect(stdoutTable.replace(/\n {3}/g, ' ')).toContain(s);
+  });
+
+  test('Markdown: bare URLs outside code sit in code spans (GitHub does not autolink them)', () => {
+    const md = read('md');
+    let inFence = false;
+    let spans = 0;
+    for (const line of md.split('\n')) {
+      if (/^`{3,}/.test(line)) inFence = !inFence;
+      if (inFence) continue;
+      for (const m of line.matchAll(/(?:https?:\/\/|www\.)/g)) {
+        const before = line.slice(0, m.index);
+        // Opened a code span (an odd number of unescaped backticks before it) or a <code> element.
+        const open = (before.replace(/\\`/g, '').match(/`/g) ?? []).length % 2 === 1 || before.lastIndexOf('<code>') > before.lastIndexOf('</code>');
+        expect(open, line).toBe(true);
+        spans++;
+      }
+    }
+    expect(spans).toBeGreaterThan(0);
+    expect(md).toContain('`' + BARE_URL + '`');
+    expect(md).toContain('`www.evil.example`');
   });
 
   test('CSV: every row has every column and no cell can start a formula', () => {
@@ -169,6 +218,9 @@ describe('hostile values through every format', () => {
         if (route.request().url() === url) await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: read('html') });
         else await route.abort();
       });
+      // Copies go through the textarea fallback, whose copy event shows the payload.
+      await page.addInitScript(`Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+        document.addEventListener('copy', (e) => { window.__copied = e.target && e.target.value; }, true);`);
       await page.goto(url);
       await page.waitForSelector('#findings-body tr');
       // Open every disclosure so any injected markup inside them would be parsed and laid out.
@@ -181,6 +233,24 @@ describe('hostile values through every format', () => {
       expect(await page.$$eval('#findings-body tr.finding', (r) => r.length)).toBe(15);
       // The report's own script, and its data as inert JSON: nothing else became a script element.
       expect(await page.$$eval('script', (s) => s.map((x) => x.getAttribute('type') ?? 'classic'))).toEqual(['application/json', 'classic']);
+      // Every row opened: the visible text and the Copy buttons' payload show the titles' controls as escapes.
+      for (const id of await page.$$eval('#findings-body tr.finding', (r) => r.map((x) => x.getAttribute('data-id') ?? ''))) {
+        await page.click(`tr.finding[data-id="${id}"]`);
+      }
+      const shown = String(await page.evaluate('document.body.innerText'));
+      expect(shown).not.toMatch(RAW);
+      for (const s of SHOWN) expect(shown).toContain(s);
+      const copies: string[] = [];
+      const buttons = await page.$$('.detail .copy');
+      expect(buttons.length).toBeGreaterThan(0);
+      for (const b of buttons) {
+        await b.click();
+        copies.push(String(await page.evaluate('window.__copied')));
+      }
+      const copied = copies.join('\n');
+      expect(copied).not.toMatch(RAW);
+      expect(copied).toContain('\\x1b[31mRED');
+      expect(copied).toContain('\\u202eevil');
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

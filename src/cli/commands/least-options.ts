@@ -1,7 +1,7 @@
 import type { CollectOptions } from '../../collect/collect.js';
 import { predefinedRolesForAudit } from '../../least/refresh.js';
-import { capFrom } from './least.js';
 import { log } from '../log.js';
+import { capFrom } from './least.js';
 
 export interface UsageArgs {
   'usage-insights'?: boolean;
