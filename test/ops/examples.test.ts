@@ -110,7 +110,10 @@ describe("the GitHub workflow's audit step against the emulator", () => {
   test('the gate fails with exit 1, after writing the SARIF and the Markdown for the step summary', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cra-gha-'));
     const args = auditArgs(readFileSync(WORKFLOW, 'utf8'), out);
-    expect(args).toEqual(['audit', '--organization', ORG, '--fail-on', 'high', '--format', 'sarif', '--format', 'markdown', '--format', 'json', '--output-dir', out]);
+    expect(args).toEqual([
+      'audit', '--organization', ORG, '--fail-on', 'high', '--format', 'sarif', '--format', 'markdown', '--format', 'json', '--output-dir', out,
+      '--sarif-location', '.github/workflows/cloudrun-audit.yml',
+    ]);
     const r = await runCli(args, { CLOUDRUN_AUDITOR_ENDPOINT: emu.url });
     expect(r.code).toBe(1);
     const sarif = JSON.parse(readFileSync(join(out, 'latest.sarif'), 'utf8')) as { version: string; runs: { results: unknown[] }[] };
@@ -118,11 +121,17 @@ describe("the GitHub workflow's audit step against the emulator", () => {
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { findings: unknown[] };
     expect(report.findings.length).toBeGreaterThan(0);
     expect(sarif.runs[0]?.results).toHaveLength(report.findings.length);
+    // GitHub rejects the whole file if one result lacks a physical location: each points at the workflow file.
+    const uris = (sarif.runs[0]?.results as { locations: { physicalLocation?: { artifactLocation: { uri: string } } }[] }[]).map(
+      (r) => r.locations[0]?.physicalLocation?.artifactLocation.uri,
+    );
+    expect(new Set(uris)).toEqual(new Set(['.github/workflows/cloudrun-audit.yml']));
     expect(readFileSync(join(out, 'latest.md'), 'utf8')).toMatch(/^# /);
 
     // The next run with that report as its baseline gates only what is new: nothing. It exits 3, not 0, because
     // two demo projects cannot be read, and an incomplete scan never passes silently.
-    const again = await runCli([...args.slice(0, -2), '--baseline', join(out, 'latest.json'), '--output-dir', mkdtempSync(join(tmpdir(), 'cra-gha-'))], {
+    const withoutOut = args.filter((a, i) => a !== '--output-dir' && args[i - 1] !== '--output-dir');
+    const again = await runCli([...withoutOut, '--baseline', join(out, 'latest.json'), '--output-dir', mkdtempSync(join(tmpdir(), 'cra-gha-'))], {
       CLOUDRUN_AUDITOR_ENDPOINT: emu.url,
     });
     expect(again.code).toBe(3);
