@@ -64,7 +64,7 @@ function reportOptions<T>(y: Argv<T>) {
     .option('baseline', { type: 'string', describe: 'A previous JSON report: only findings not in it gate, and are marked new' })
     .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'high', describe: 'Exit 1 when an active finding is at or above this severity' })
     .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when some project or API could not be read' })
-    .option('sarif-location', { type: 'string', describe: 'File that SARIF results point at (default: the rules file)' });
+    .option('sarif-location', { type: 'string', describe: 'File that SARIF results point at (default: the --rules file; without either, results carry logical locations only)' });
 }
 
 export function buildCli(argv: string[]): Argv {
@@ -173,6 +173,7 @@ export function buildCli(argv: string[]): Argv {
           .positional('old', { type: 'string', demandOption: true })
           .positional('new', { type: 'string', demandOption: true })
           .option('format', { type: 'string', choices: ['text', 'markdown', 'json'] as const, default: 'text' })
+          .option('evidence', { type: 'boolean', default: false, describe: 'Also report findings whose only change is in their evidence' })
           .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
       async (args) => (await import('./commands/diff.js')).diffCommand(args),
     )

@@ -60,6 +60,35 @@ export interface Finding {
 
 export interface ReportError extends Pick<CollectionError, 'project' | 'api' | 'status' | 'message'> {}
 
+/**
+ * Findings that one change resolves, grouped so a reader sees mistakes rather than symptoms. Every finding belongs
+ * to exactly one cause; src/audit/causes.ts defines the grouping.
+ */
+export interface Cause {
+  /** `cause-` and 12 hex digits, from the fingerprints of its findings: the same findings give the same id. */
+  id: string;
+  /** One line naming the mistake: the identity and grant, or the workload and what is wrong with it. */
+  title: string;
+  /** The worst severity among its active findings (among all of them when every one is suppressed). */
+  severity: Severity;
+  /** One sentence: the change that resolves it (the remediation of its most severe finding). */
+  fix: string;
+  /** Fingerprints (`Finding.id`) of its findings, in report order. */
+  findings: string[];
+}
+
+/** Which projects of the scope could hold Cloud Run workloads, and which could not be read. */
+export interface Coverage {
+  /** Projects scanned. */
+  projects: number;
+  /** Projects with at least one service or job. */
+  withWorkloads: number;
+  /** Projects whose Cloud Run API is disabled: they can run nothing, so this is not an error. Sorted. */
+  runApiDisabled: string[];
+  /** Projects some part of which could not be read (each has an `errors` entry). Sorted. */
+  unreadable: string[];
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -74,7 +103,13 @@ export interface Report {
     findings: number;
     bySeverity: Record<Severity, number>;
     errors: number;
+    /** Causes with at least one active finding. */
+    causes: number;
+    /** Projects with at least one active finding. */
+    projectsWithFindings: number;
   };
+  coverage: Coverage;
+  causes: Cause[];
   findings: Finding[];
   errors: ReportError[];
   /** Things the reader should know that are not errors, e.g. why usage evidence (--usage-insights) is missing. */

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Finding, Report } from '../model/finding.js';
+import type { Finding, Report, ReportError } from '../model/finding.js';
 import type { RenderOptions } from './options.js';
 import { safeText } from './sanitize.js';
 
@@ -8,7 +8,9 @@ import { safeText } from './sanitize.js';
  *   id, severity, ruleId, project, location, resourceType, resource, serviceAccount, message,
  *   remediationSummary, remediationCommands (one per line), suppressed (true/false), suppressionReason,
  *   suppressionExpires, suppressionExpired (true/false, empty without a suppression), new (true/false, empty
- *   without --baseline).
+ *   without --baseline), kind (`finding` or `error`), api and status (of an error; empty for a finding).
+ * After the findings, one row per `errors` entry (kind `error`: project, api, status and message filled in), so a
+ * spreadsheet of an incomplete scan says so instead of looking clean.
  * RFC 4180: header row, CRLF between records, fields holding a comma, quote, CR or LF are quoted. UTF-8, no BOM.
  * Cells are sanitised (sanitize.ts): control characters are visible escapes, line breaks inside a cell are LF.
  */
@@ -29,6 +31,9 @@ export const CSV_COLUMNS = [
   'suppressionExpires',
   'suppressionExpired',
   'new',
+  'kind',
+  'api',
+  'status',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -53,7 +58,15 @@ function cells(f: Finding): Record<CsvColumn, string> {
     suppressionExpires: f.suppression?.expires ?? '',
     suppressionExpired: bool(f.suppression?.expired),
     new: bool(f.new),
+    kind: 'finding',
+    api: '',
+    status: '',
   };
+}
+
+function errorCells(e: ReportError): Record<CsvColumn, string> {
+  const row = Object.fromEntries(CSV_COLUMNS.map((c) => [c, ''])) as Record<CsvColumn, string>;
+  return { ...row, project: e.project ?? '', message: e.message, kind: 'error', api: e.api, status: String(e.status) };
 }
 
 /**
@@ -72,5 +85,9 @@ export function* csv(report: Report, _opts: RenderOptions = {}): Iterable<string
     const row = cells(f);
     // Commands join several values, each bounded already, so a cell is never cut here (Infinity).
     yield stringify([CSV_COLUMNS.map((c) => neutraliseFormula(safeText(row[c], Infinity)))], OPTIONS);
+  }
+  for (const e of report.errors) {
+    const row = errorCells(e);
+    yield stringify([CSV_COLUMNS.map((c) => neutraliseFormula(row[c]))], OPTIONS);
   }
 }

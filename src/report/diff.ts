@@ -23,6 +23,16 @@ export type DiffFormat = 'text' | 'markdown' | 'json';
 
 /** `new` only says how a finding relates to some baseline; it is not a property of the finding. */
 const COMPARED = FINDING_KEYS.filter((k) => k !== 'id' && k !== 'new');
+/**
+ * Evidence records facts behind a finding (a policy name, a place's display name); a change there alone changes
+ * nothing the reader must act on, so it is compared only when asked (`diff --evidence`).
+ */
+const COMPARED_WITHOUT_EVIDENCE = COMPARED.filter((k) => k !== 'evidence');
+
+export interface DiffOptions {
+  /** Also report findings whose only change is in `evidence`. */
+  evidence?: boolean;
+}
 
 /** JSON with object keys sorted, so evidence written in another key order is not a change. */
 function canonical(v: unknown): string {
@@ -34,7 +44,8 @@ function canonical(v: unknown): string {
 }
 
 /** Findings matched by id: new (only in newR), resolved (only in oldR), changed (in both, some field differs). */
-export function diffReports(oldR: { findings: Finding[] }, newR: { findings: Finding[] }): ReportDiff {
+export function diffReports(oldR: { findings: Finding[] }, newR: { findings: Finding[] }, opts: DiffOptions = {}): ReportDiff {
+  const compared = opts.evidence === true ? COMPARED : COMPARED_WITHOUT_EVIDENCE;
   const before = new Map(oldR.findings.map((f) => [f.id, f]));
   const after = new Set(newR.findings.map((f) => f.id));
   const out: ReportDiff = { new: [], resolved: [], changed: [] };
@@ -44,7 +55,7 @@ export function diffReports(oldR: { findings: Finding[] }, newR: { findings: Fin
       out.new.push(f);
       continue;
     }
-    const fields = COMPARED.filter((k) => canonical(old[k]) !== canonical(f[k]));
+    const fields = compared.filter((k) => canonical(old[k]) !== canonical(f[k]));
     if (fields.length > 0) out.changed.push({ before: old, after: f, fields });
   }
   for (const f of oldR.findings) if (!after.has(f.id)) out.resolved.push(f);

@@ -20,9 +20,10 @@ h2 { font-size: 17px; margin: 28px 0 8px; }
 .filters select, .filters input[type=search] { font: inherit; padding: 4px 6px; min-width: 140px; max-width: 320px; }
 .filters .check { flex-direction: row; align-items: center; gap: 6px; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: break-word; word-break: normal; hyphens: none; }
 th { background: var(--soft); position: sticky; top: 0; white-space: nowrap; }
 td.nowrap { white-space: nowrap; }
+td.num { text-align: right; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th button:focus-visible, .toggle:focus-visible { outline: 2px solid var(--low); }
 th[aria-sort=ascending] button::after { content: " \\25B2"; }
@@ -43,7 +44,7 @@ td.detail { background: var(--soft); padding: 12px 16px; }
 .tree ul li::before { content: ""; position: absolute; left: 0; top: 0.7em; width: 10px; border-top: 1px solid var(--muted); }
 .tree ul { border-left: 1px solid var(--muted); margin-left: 4px; }
 .node-kind { color: var(--muted); font-size: 12px; margin-right: 6px; }
-pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 8px; margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 8px; margin: 4px 0; white-space: pre-wrap; overflow-wrap: break-word; }
 .copy { font: inherit; font-size: 12px; padding: 2px 8px; cursor: pointer; }
 .empty { padding: 16px; color: var(--muted); }
 @media (prefers-color-scheme: dark) {
@@ -73,6 +74,17 @@ export const HTML_SCRIPT = `
     var e = document.createElement(tag);
     if (className) e.className = className;
     if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  // Identifiers (emails, resource names) get a <wbr> after each separator, so a narrow column wraps them between
+  // parts, never mid-word; copying the text gives it back unchanged.
+  function breakable(tag, className, text) {
+    var e = el(tag, className);
+    String(text).split(/(?<=[\/.@_:=])(?=[A-Za-z0-9])/).forEach(function (part, i) {
+      if (i > 0) e.appendChild(document.createElement('wbr'));
+      e.appendChild(document.createTextNode(part));
+    });
     return e;
   }
 
@@ -293,15 +305,15 @@ export const HTML_SCRIPT = `
     var sev = el('td', 'nowrap');
     sev.appendChild(el('span', 'sev sev-' + f.severity, f.severity));
     tr.appendChild(sev);
-    var rule = el('td', '', f.ruleId);
+    var rule = breakable('td', '', f.ruleId);
     if (f.new === true) rule.appendChild(el('span', 'tag', 'new'));
     if (f.suppressed) rule.appendChild(el('span', 'tag', 'suppressed'));
     else if (f.suppression && f.suppression.expired) rule.appendChild(el('span', 'tag', 'suppression expired'));
     tr.appendChild(rule);
     tr.appendChild(el('td', 'nowrap', f.project));
-    tr.appendChild(el('td', '', x.workload + ' (' + f.location + ')'));
-    tr.appendChild(el('td', '', f.serviceAccount));
-    tr.appendChild(el('td', '', f.message));
+    tr.appendChild(breakable('td', '', x.workload + ' (' + f.location + ')'));
+    tr.appendChild(breakable('td', '', f.serviceAccount));
+    tr.appendChild(breakable('td', '', f.message));
     tr.addEventListener('click', function (ev) {
       if (ev.target && ev.target.closest && ev.target.closest('.detail-row')) return;
       state.open[f.id] = !state.open[f.id];

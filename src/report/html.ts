@@ -5,7 +5,7 @@ import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { json } from './json.js';
 import { visibleStrings } from './sanitize.js';
 import type { RenderOptions } from './options.js';
-import { countBySeverity, summaryLine } from './summary.js';
+import { activeCausesOf, activeFindingCount, countBySeverity, coverageLine, scannedLine, summaryLine } from './summary.js';
 
 const SEVERITY_COLOR: Record<string, string> = { critical: '#a40e26', high: '#d1242f', medium: '#bf8700', low: '#0969da', info: '#6e7781' };
 
@@ -51,10 +51,34 @@ function chart(report: Report): string {
   return `<svg class="chart" role="img" aria-label="Findings by severity" width="${barX + barW + 40}" height="${h}" viewBox="0 0 ${barX + barW + 40} ${h}">${rows}</svg>`;
 }
 
+/**
+ * Escaped text with a break opportunity (<wbr>) after each separator inside an identifier (/ . @ _ : =), so a
+ * resource name or an email wraps between its parts instead of mid-word; the copied text is unchanged.
+ */
+export function breakable(text: string): string {
+  return escapeHtml(text).replace(/([/.@_:=])(?=[A-Za-z0-9])/g, '$1<wbr>');
+}
+
+function causesSection(report: Report): string {
+  const causes = activeCausesOf(report);
+  if (causes.length === 0) return '';
+  const rows = causes
+    .map(
+      (c) =>
+        `<tr id="${escapeHtml(c.id)}"><td class="nowrap"><span class="sev sev-${c.severity}">${c.severity}</span></td><td>${breakable(c.title)}</td>` +
+        `<td class="num">${activeFindingCount(report, c)}</td><td>${breakable(c.fix)}</td></tr>`,
+    )
+    .join('\n');
+  return (
+    `<h2>Causes (${causes.length})</h2>\n<p class="muted">Findings that one change resolves, grouped: fix these, then read the findings below for detail.</p>\n` +
+    `<table id="causes"><thead><tr><th>Severity</th><th>Cause</th><th>Findings</th><th>Fix</th></tr></thead>\n<tbody>\n${rows}\n</tbody></table>\n`
+  );
+}
+
 function errorsSection(report: Report): string {
   if (report.errors.length === 0) return '';
   const rows = report.errors
-    .map((e) => `<tr><td>${escapeHtml(e.project ?? '')}</td><td>${escapeHtml(e.api)}</td><td>${escapeHtml(String(e.status))}</td><td>${escapeHtml(e.message)}</td></tr>`)
+    .map((e) => `<tr><td>${breakable(e.project ?? '')}</td><td>${breakable(e.api)}</td><td>${escapeHtml(String(e.status))}</td><td>${breakable(e.message)}</td></tr>`)
     .join('\n');
   return (
     `<h2>Could not be read (${report.errors.length})</h2>\n<p class="muted">Findings for these parts may be missing.</p>\n` +
@@ -69,8 +93,7 @@ const select = (id: string, label: string, all: string): string =>
  * One self-contained page: no request leaves it. The findings table, filters and details are built by the
  * inline script from the embedded JSON; the header, chart and errors are static.
  */
-export function* html(report: Report, _opts: RenderOptions = {}): Iterable<string> {
-  const s = report.summary;
+export function* html(report: Report, opts: RenderOptions = {}): Iterable<string> {
   const regions = report.scope.regions.length > 0 ? report.scope.regions.join(', ') : 'all regions';
   yield `<!DOCTYPE html>
 <html lang="en">
@@ -85,12 +108,12 @@ export function* html(report: Report, _opts: RenderOptions = {}): Iterable<strin
 <body>
 <header>
 <h1>Cloud Run identity audit</h1>
-<div class="muted">${escapeHtml(report.scope.kind)} ${escapeHtml(report.scope.ids.join(', '))} · ${escapeHtml(regions)} · scanned ${s.projects} projects, ${s.services} services, ${s.revisions} revisions, ${s.jobs} jobs · ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)} · ${escapeHtml(report.startedAt)} to ${escapeHtml(report.finishedAt)}</div>
-<p class="summary" id="summary-line">${escapeHtml(summaryLine(report))}</p>
-${chart(report)}
+<div class="muted">${escapeHtml(report.scope.kind)} ${escapeHtml(report.scope.ids.join(', '))} · ${escapeHtml(regions)} · ${scannedLine(report)} · ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)} · ${escapeHtml(report.startedAt)} to ${escapeHtml(report.finishedAt)}</div>
+<p class="summary" id="summary-line">${escapeHtml(summaryLine(report, opts))}</p>
+${coverageLine(report) !== undefined ? `<p id="coverage-line">${escapeHtml(coverageLine(report)!)}</p>\n` : ''}${chart(report)}
 </header>
 <main>
-<h2>Findings</h2>
+${causesSection(report)}<h2>Findings</h2>
 <form class="filters" id="filters" role="search">
 ${select('f-severity', 'Severity', 'all severities')}
 ${select('f-rule', 'Rule', 'all rules')}

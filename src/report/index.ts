@@ -53,7 +53,7 @@ export function renderToString(format: Format, report: Report, opts: RenderOptio
 
 export type { Formatter, RenderOptions, RuleMeta } from './options.js';
 export { REPORT_SCHEMA, validateReport } from './schema.js';
-export { diffReports, renderDiff, type DiffFormat, type FindingChange, type ReportDiff } from './diff.js';
+export { diffReports, renderDiff, type DiffFormat, type DiffOptions, type FindingChange, type ReportDiff } from './diff.js';
 export { applyBaseline } from './baseline.js';
 export { summaryLine } from './summary.js';
 export { CSV_COLUMNS } from './csv.js';

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Finding, type Remediation, type Report, type ReportError, type Suppression } from '../model/finding.js';
+import { SEVERITIES, type Cause, type Coverage, type Finding, type Remediation, type Report, type ReportError, type Suppression } from '../model/finding.js';
 import type { Scope } from '../model/inventory.js';
 import type { RenderOptions } from './options.js';
 import { escapeInvisibleInJson } from './sanitize.js';
@@ -12,9 +12,33 @@ const keys =
   <const K extends readonly (keyof T)[]>(k: K, ..._missing: [Exclude<keyof T, K[number]>] extends [never] ? [] : [missing: Exclude<keyof T, K[number]>]): K =>
     k;
 
-export const REPORT_KEYS = keys<Report>()(['schemaVersion', 'tool', 'startedAt', 'finishedAt', 'scope', 'summary', 'findings', 'errors', 'notes']);
+export const REPORT_KEYS = keys<Report>()([
+  'schemaVersion',
+  'tool',
+  'startedAt',
+  'finishedAt',
+  'scope',
+  'summary',
+  'coverage',
+  'causes',
+  'findings',
+  'errors',
+  'notes',
+]);
 export const SCOPE_KEYS = keys<Scope>()(['kind', 'ids', 'regions']);
-export const SUMMARY_KEYS = keys<Report['summary']>()(['projects', 'services', 'revisions', 'jobs', 'findings', 'bySeverity', 'errors']);
+export const SUMMARY_KEYS = keys<Report['summary']>()([
+  'projects',
+  'services',
+  'revisions',
+  'jobs',
+  'findings',
+  'bySeverity',
+  'errors',
+  'causes',
+  'projectsWithFindings',
+]);
+export const COVERAGE_KEYS = keys<Coverage>()(['projects', 'withWorkloads', 'runApiDisabled', 'unreadable']);
+export const CAUSE_KEYS = keys<Cause>()(['id', 'title', 'severity', 'fix', 'findings']);
 export const FINDING_KEYS = keys<Finding>()([
   'id',
   'ruleId',
@@ -55,6 +79,9 @@ export function orderReport(r: Report): Report {
   out.scope = pick(r.scope, SCOPE_KEYS);
   out.summary = pick(r.summary, SUMMARY_KEYS);
   out.summary.bySeverity = pick(r.summary.bySeverity, SEVERITIES);
+  // Reports written before causes and coverage existed (a --baseline, a diff) have neither.
+  if (r.coverage !== undefined) out.coverage = pick(r.coverage, COVERAGE_KEYS);
+  if (r.causes !== undefined) out.causes = r.causes.map((c) => pick(c, CAUSE_KEYS));
   out.findings = r.findings.map(orderFinding);
   out.errors = r.errors.map((e) => pick(e, ERROR_KEYS));
   return out;

@@ -1,8 +1,9 @@
 import { SEVERITIES, type Finding, type Report, type Severity } from '../model/finding.js';
 import { escapeHtmlLine, escapeMarkdown, fenceFor } from './escape.js';
 import type { RenderOptions } from './options.js';
-import { countBySeverity, summaryLine } from './summary.js';
+import { activeCausesOf, activeFindingCount, countBySeverity, coverageLine, scannedLine, summaryLine } from './summary.js';
 import { safeText } from './sanitize.js';
+import { oneLine, stripControls } from './text.js';
 import { workloadLabel } from './workload.js';
 
 export const SEVERITY_ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -56,14 +57,16 @@ function* projectSection(project: string, findings: Finding[]): Iterable<string>
 }
 
 /** For a PR comment or $GITHUB_STEP_SUMMARY: every cloud string is escaped so it cannot change the layout. */
-export function* markdown(report: Report, _opts: RenderOptions = {}): Iterable<string> {
-  const s = report.summary;
+export function* markdown(report: Report, opts: RenderOptions = {}): Iterable<string> {
   const regions = report.scope.regions.length > 0 ? report.scope.regions.join(', ') : 'all';
   yield '# Cloud Run identity audit\n\n';
-  yield `**${escapeMarkdown(summaryLine(report))}**\n\n`;
+  yield `**${escapeMarkdown(summaryLine(report, opts))}**\n\n`;
+  const coverage = coverageLine(report);
+  if (coverage !== undefined) yield `${escapeMarkdown(coverage)}\n\n`;
   yield `Scope: ${escapeMarkdown(report.scope.kind)} ${escapeMarkdown(report.scope.ids.join(', '))} · regions: ${escapeMarkdown(regions)} · ` +
-    `scanned ${s.projects} projects, ${s.services} services, ${s.revisions} revisions, ${s.jobs} jobs · ` +
+    `${scannedLine(report)} · ` +
     `${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · ${escapeMarkdown(report.finishedAt)}\n\n`;
+
 
   const active = countBySeverity(report);
   const suppressed = Object.fromEntries(SEVERITIES.map((sev) => [sev, 0])) as Record<Severity, number>;
@@ -71,6 +74,16 @@ export function* markdown(report: Report, _opts: RenderOptions = {}): Iterable<s
   yield '| Severity | Findings | Suppressed |\n| --- | ---: | ---: |\n';
   for (const sev of SEVERITIES) yield `| ${SEVERITY_ICON[sev]} ${sev} | ${active[sev]} | ${suppressed[sev]} |\n`;
   yield '\n';
+
+  // Causes first: each mistake once, with the change that resolves it; the findings below are the detail.
+  const causes = activeCausesOf(report);
+  if (causes.length > 0) {
+    yield `## Causes (${causes.length})\n\n| Severity | Cause | Findings | Fix |\n| --- | --- | ---: | --- |\n`;
+    for (const c of causes) {
+      yield `| ${SEVERITY_ICON[c.severity]} ${c.severity} | ${escapeMarkdown(c.title)} | ${activeFindingCount(report, c)} | ${escapeMarkdown(c.fix)} |\n`;
+    }
+    yield '\n';
+  }
 
   const byProject = new Map<string, Finding[]>();
   for (const f of report.findings) {

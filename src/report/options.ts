@@ -18,9 +18,11 @@ export interface RenderOptions {
   color?: boolean;
   /** Terminal width for the table; default 100. */
   width?: number;
-  /** File path SARIF results point at (GitHub needs a physical location), e.g. the rules file. */
+  /** File SARIF results point at (the rules file the user passed, or --sarif-location); without it, logical locations only. */
   sarifLocation?: string;
   rulesMeta?: RuleMeta[];
+  /** The run's --fail-on: with a baseline, summaries say how many new findings are at or above it. */
+  failOn?: Severity | 'none';
   /** Results per SARIF run; GitHub code scanning accepts at most 25,000. */
   sarifMaxResults?: number;
 }

@@ -100,23 +100,28 @@ export function capFindings(findings: Finding[], max: number): { kept: Finding[]
   return { kept: findings.filter((_, i) => keep.has(i)), dropped: findings.length - max };
 }
 
-function result(finding: Finding, ruleIndex: number, uri: string): Record<string, unknown> {
-  const f = orderFinding(finding);
+/**
+ * Where a result is: always the workload as a logical location (its full resource name carries project, region
+ * and service); a physical location only when the user named a file (--sarif-location or --rules), since a path
+ * that is not in their repository (the bundled rules file) would point code scanning at nothing.
+ */
+function locationsOf(f: Finding, uri: string | undefined): Record<string, unknown>[] {
   const { name } = workloadParts(f);
+  const logicalLocations = [{ name, fullyQualifiedName: f.resource, kind: 'resource' }];
+  return [uri !== undefined ? { physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } }, logicalLocations } : { logicalLocations }];
+}
+
+function result(finding: Finding, ruleIndex: number, uri: string | undefined): Record<string, unknown> {
+  const f = orderFinding(finding);
   const out: Record<string, unknown> = {
     ruleId: f.ruleId,
     ruleIndex,
     level: SARIF_LEVEL[f.severity],
     // GitHub shows this text on the alert: the exact commands make it actionable there.
     message: { text: [`${f.message.replace(/[.\s]+$/, '')}. Fix: ${f.remediation.summary}`, ...f.remediation.commands].join('\n') },
-    locations: [
-      {
-        physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },
-        logicalLocations: [{ name, fullyQualifiedName: f.resource, kind: 'resource' }],
-      },
-    ],
-    // Every result points at line 1 of one file; our own line hash stops GitHub from merging them into one alert.
-    partialFingerprints: { [FINGERPRINT_KEY]: f.id, primaryLocationLineHash: `${f.id}:1` },
+    locations: locationsOf(f, uri),
+    // With a file, every result points at its line 1; our own line hash stops GitHub from merging them into one alert.
+    partialFingerprints: { [FINGERPRINT_KEY]: f.id, ...(uri !== undefined ? { primaryLocationLineHash: `${f.id}:1` } : {}) },
     properties: {
       severity: f.severity,
       project: f.project,
@@ -150,7 +155,7 @@ export function* sarif(sourceReport: Report, opts: RenderOptions = {}): Iterable
   const meta = new Map((opts.rulesMeta ?? []).map((m) => [m.id, m]));
   const ruleIds = [...byRule.keys()].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const uri = artifactUri(opts.sarifLocation ?? 'rules/default.yaml');
+  const uri = opts.sarifLocation !== undefined ? artifactUri(opts.sarifLocation) : undefined;
 
   const notifications = report.errors.map((e) => ({
     level: 'error',

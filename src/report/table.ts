@@ -1,7 +1,7 @@
 import { SEVERITIES, type Finding, type Report, type Severity } from '../model/finding.js';
 import type { RenderOptions } from './options.js';
 import { wrapCommand } from './shell-wrap.js';
-import { summaryLine } from './summary.js';
+import { activeCausesOf, activeFindingCount, coverageLine, plural, scannedLine, summaryLine } from './summary.js';
 import { displayWidth, oneLine, truncate, wrap } from './text.js';
 import { workloadLabel } from './workload.js';
 
@@ -32,11 +32,24 @@ export function* table(report: Report, opts: RenderOptions = {}): Iterable<strin
     if (lines.length > MAX_LINES) lines.splice(MAX_LINES - 2, Infinity, truncate(lines[MAX_LINES - 2]! + ' …', width - INDENT.length), MORE);
     return lines.map((l) => INDENT + l).join('\n') + '\n';
   };
-  const s = report.summary;
 
   const scope = `${report.scope.kind} ${report.scope.ids.join(', ')}${report.scope.regions.length > 0 ? ` (${report.scope.regions.join(', ')})` : ''}`;
   yield paint('bold', truncate(oneLine(`${report.tool.name} ${report.tool.version} · ${scope}`), width)) + '\n';
-  yield truncate(oneLine(`scanned ${s.projects} projects, ${s.services} services, ${s.revisions} revisions, ${s.jobs} jobs · ${report.finishedAt}`), width) + '\n';
+  yield truncate(oneLine(`${scannedLine(report)} · ${report.finishedAt}`), width) + '\n';
+  const coverage = coverageLine(report);
+  if (coverage !== undefined) yield wrap(coverage, width).join('\n') + '\n';
+
+  // Causes first: the mistakes to fix, each with the one change that resolves it; the findings follow as detail.
+  const causes = activeCausesOf(report);
+  if (causes.length > 0) {
+    const title = `CAUSES (${causes.length}) `;
+    yield '\n' + paint('bold', title) + paint('dim', '─'.repeat(Math.max(0, width - title.length))) + '\n';
+    for (const c of causes) {
+      yield `\n${paint(c.severity, c.severity.toUpperCase().padEnd(BADGE_WIDTH))}  ${plural(activeFindingCount(report, c), 'finding')}\n`;
+      yield para(c.title);
+      yield para(`fix: ${c.fix}`);
+    }
+  }
 
   const active = report.findings.filter((f) => !f.suppressed);
   for (const sev of SEVERITIES) {
@@ -73,7 +86,7 @@ export function* table(report: Report, opts: RenderOptions = {}): Iterable<strin
     for (const n of report.notes) yield para(n);
   }
 
-  yield '\n' + wrap(summaryLine(report), width).map((l) => paint('bold', l)).join('\n') + '\n';
+  yield '\n' + wrap(summaryLine(report, opts), width).map((l) => paint('bold', l)).join('\n') + '\n';
 
   function* entry(f: Finding): Iterable<string> {
     const badge = paint(f.severity, f.severity.toUpperCase().padEnd(BADGE_WIDTH));

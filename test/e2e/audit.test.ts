@@ -83,6 +83,8 @@ describe('audit of the demo organisation through the emulator', () => {
       findings: 25,
       bySeverity: { critical: 2, high: 18, medium: 5, low: 0, info: 0 },
       errors: 2,
+      causes: 15,
+      projectsWithFindings: 4,
     });
     // The clean workloads produce nothing.
     expect(report.findings.filter((f) => /status-page|db-migrate/.test(f.resource))).toEqual([]);
@@ -91,7 +93,7 @@ describe('audit of the demo organisation through the emulator', () => {
     expect(storefront.remediation.commands).toContain(
       'gcloud run services remove-iam-policy-binding storefront --member=allUsers --role=roles/run.invoker --region=us-central1 --project=acme-web-prod',
     );
-    expect(res.stderr).toBe('25 findings: 2 critical, 18 high, 5 medium in 6 projects; 2 projects could not be read\n');
+    expect(res.stderr).toBe('25 findings from 15 causes (2 critical, 18 high, 5 medium) in 4 of 6 projects scanned; 2 projects could not be read\n');
   });
 
   test.each([

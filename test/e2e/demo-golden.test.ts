@@ -15,7 +15,6 @@ import type { Report } from '../../src/model/finding.js';
 const OPTS: RenderOptions = {
   width: 100,
   color: false,
-  sarifLocation: 'rules/default.yaml',
   rulesMeta: RULES.map((r) => ({ id: r.id, title: r.title, defaultSeverity: r.defaultSeverity, summary: r.summary, docPath: join(RULES_DIR, `${r.id}.md`) })),
 };
 const STARTED = '2026-11-01T02:00:00.000Z';

@@ -66,6 +66,18 @@ describe('history, diff and baseline', () => {
     expect(d.resolved).toEqual([]);
   });
 
+  test('a baseline run says on stderr how many new findings are at or above --fail-on', async () => {
+    const first = join(tmp, 'baseline-for-summary.json');
+    expect((await runCli(['audit', ...SCOPE, '--endpoint', emu.url, '--format', 'json', '-o', first, '--quiet'])).code).toBe(1);
+    // The summary on stderr says how many new findings reach the gate.
+    const told = await runCli(['audit', ...SCOPE, '--endpoint', changed.url, '--format', 'json', '-o', join(tmp, 'told.json'), '--baseline', first]);
+    expect(told.code).toBe(1);
+    expect(told.stderr).toMatch(/; 1 new at or above --fail-on high\n$/);
+    const toldCritical = await runCli(['audit', ...SCOPE, '--endpoint', changed.url, '--format', 'json', '-o', join(tmp, 'told.json'), '--baseline', first, '--fail-on', 'critical']);
+    expect(toldCritical.code).toBe(0);
+    expect(toldCritical.stderr).toMatch(/; 0 new at or above --fail-on critical\n$/);
+  });
+
   test('--output-dir writes every --format with a timestamped name and a latest copy', async () => {
     const dir = join(tmp, 'scheduled');
     const res = await runCli([
@@ -82,7 +94,7 @@ describe('history, diff and baseline', () => {
     const json = stamped.find((f) => f.endsWith('.json'))!;
     expect(readFileSync(join(dir, json), 'utf8')).toBe(readFileSync(join(dir, 'latest.json'), 'utf8'));
     expect(validateReport(JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'))).valid).toBe(true);
-    expect(res.stderr).toMatch(/^\d+ findings: /);
+    expect(res.stderr).toMatch(/^\d+ findings from \d+ causes /);
     expect(existsSync(join(dir, 'latest.tmp'))).toBe(false);
   });
 

@@ -201,7 +201,7 @@ describe("the GitHub workflow's audit step against the emulator", () => {
     mkdirSync(join(root, 'cloudrun-audit'));
     expect((await runCli(collect!, { CLOUDRUN_AUDITOR_ENDPOINT: emu.url })).code).toBe(0);
     const out = join(root, 'cloudrun-audit');
-    expect(audit).toEqual(['audit', '--snapshot', join(out, 'snapshot.json'), '--fail-on', 'high', '--format', 'sarif', '--format', 'markdown', '--format', 'json', '--output-dir', out]);
+    expect(audit).toEqual(['audit', '--snapshot', join(out, 'snapshot.json'), '--fail-on', 'high', '--format', 'sarif', '--format', 'markdown', '--format', 'json', '--output-dir', out, '--sarif-location', '.github/workflows/cloudrun-audit.yml']);
     // The audit of the snapshot needs no network: no endpoint is given.
     const r = await runCli(audit!);
     expect(r.code).toBe(1);
@@ -211,6 +211,11 @@ describe("the GitHub workflow's audit step against the emulator", () => {
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.errors.length).toBeGreaterThan(0);
     expect(sarif.runs[0]?.results).toHaveLength(report.findings.length);
+    // GitHub rejects the whole file if one result lacks a physical location: each points at the workflow file.
+    const uris = (sarif.runs[0]?.results as { locations: { physicalLocation?: { artifactLocation: { uri: string } } }[] }[]).map(
+      (r) => r.locations[0]?.physicalLocation?.artifactLocation.uri,
+    );
+    expect(new Set(uris)).toEqual(new Set(['.github/workflows/cloudrun-audit.yml']));
     expect(readFileSync(join(out, 'latest.md'), 'utf8')).toMatch(/^# /);
 
     // The pull request's job downloads that artifact as main-run/ and audits it offline: the same findings.

@@ -78,10 +78,10 @@ describe('the scheduled Cloud Run job (examples/cloud-run-job)', () => {
     ]);
     expect(progress.every((l) => l['severity'] === 'INFO')).toBe(true);
     // The demo organisation: findings gate, and two projects cannot be read.
-    expect(summaryLine(latest)).toMatch(/^\d+ findings: .* in 6 projects; 2 projects could not be read$/);
+    expect(summaryLine(latest)).toMatch(/^\d+ findings from \d+ causes \(.*\) in 4 of 6 projects scanned; 2 projects could not be read$/);
     expect(lines.at(-1)).toEqual({
       severity: 'WARNING',
-      message: `audit: ${summaryLine(latest)} (exit 1: findings at or above --fail-on)`,
+      message: `audit: ${summaryLine(latest, { failOn: 'high' })} (exit 1: findings at or above --fail-on)`,
       exitCode: 1,
       summary: { ...latest.summary, failOn: 'high', gating: gatingFindings(latest.findings, 'high').length },
       reports: names.map((n) => `gs://${BUCKET}/${n}`),

@@ -27,9 +27,12 @@ describe('csv', () => {
       'suppressionExpires',
       'suppressionExpired',
       'new',
+      'kind',
+      'api',
+      'status',
     ]);
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
-    expect(rows.length).toBe(demoReport.findings.length + 1);
+    expect(rows.length).toBe(demoReport.findings.length + demoReport.errors.length + 1);
     for (const row of rows) expect(row.length).toBe(CSV_COLUMNS.length);
   });
 
@@ -54,17 +57,31 @@ describe('csv', () => {
       '2099-12-31',
       'false',
       '',
+      'finding',
+      '',
+      '',
     ]);
     const multi = demoReport.findings[1]!;
     expect(byId.get(multi.id)![10]).toBe(multi.remediation.commands.join('\n'));
     const expired = demoReport.findings.find((f) => f.suppression?.expired === true)!;
-    expect(byId.get(expired.id)!.slice(11)).toEqual(['false', 'Migration to a local identity planned for Q4.', '2024-12-31', 'true', '']);
+    expect(byId.get(expired.id)!.slice(11)).toEqual(['false', 'Migration to a local identity planned for Q4.', '2024-12-31', 'true', '', 'finding', '', '']);
+  });
+
+  test('one row per errors entry after the findings, kind error, so an incomplete scan never looks clean', () => {
+    const rows = parseCsv(renderToString('csv', demoReport));
+    const kind = CSV_COLUMNS.indexOf('kind');
+    const errors = rows.slice(1).filter((r) => r[kind] === 'error');
+    expect(rows.slice(1).map((r) => r[kind])).toEqual([...demoReport.findings.map(() => 'finding'), ...demoReport.errors.map(() => 'error')]);
+    const at = (row: string[], c: (typeof CSV_COLUMNS)[number]): string => row[CSV_COLUMNS.indexOf(c)]!;
+    expect(errors.map((r) => [at(r, 'project'), at(r, 'api'), at(r, 'status'), at(r, 'message'), at(r, 'id'), at(r, 'severity')])).toEqual(
+      demoReport.errors.map((e) => [e.project ?? '', e.api, String(e.status), e.message, '', '']),
+    );
   });
 
   test('fills the new column after a baseline', () => {
     const marked = { ...demoReport, findings: demoReport.findings.map((f, i) => ({ ...f, new: i === 0 })) };
     const rows = parseCsv(renderToString('csv', marked));
-    expect(rows.slice(1).map((r) => r[15])).toEqual(demoReport.findings.map((_, i) => (i === 0 ? 'true' : 'false')));
+    expect(rows.slice(1, 1 + demoReport.findings.length).map((r) => r[15])).toEqual(demoReport.findings.map((_, i) => (i === 0 ? 'true' : 'false')));
   });
 
   test('uses CRLF between records and quotes fields holding a comma, quote or line break', () => {
@@ -75,7 +92,7 @@ describe('csv', () => {
 
   test('no cell a spreadsheet would evaluate, in any column, and the text is kept after the quote', () => {
     const rows = parseCsv(renderToString('csv', hostileReport));
-    expect(rows.length).toBe(hostileReport.findings.length + 1);
+    expect(rows.length).toBe(hostileReport.findings.length + hostileReport.errors.length + 1);
     let neutralised = 0;
     for (const row of rows) {
       for (const cell of row) {

@@ -48,6 +48,20 @@ describe('diff', () => {
     expect(diffReports(demoReport, reordered)).toEqual({ new: [], resolved: [], changed: [] });
   });
 
+  test('a change in evidence alone is not a change unless asked for (diff --evidence)', () => {
+    const target = demoReport.findings.find((f) => f.ruleId === 'role-not-allowed')!;
+    const renamed = {
+      ...demoReport,
+      findings: demoReport.findings.map((f) => (f.id === target.id ? { ...f, evidence: { ...f.evidence, policy: 'data-services-v2' } } : f)),
+    };
+    expect(diffReports(demoReport, renamed)).toEqual({ new: [], resolved: [], changed: [] });
+    const withEvidence = diffReports(demoReport, renamed, { evidence: true });
+    expect(withEvidence.changed.map((c) => [c.after.id, c.fields])).toEqual([[target.id, ['evidence']]]);
+    // Evidence that changes along with something else is still reported with it.
+    const both = { ...renamed, findings: renamed.findings.map((f) => (f.id === target.id ? { ...f, severity: 'high' as const } : f)) };
+    expect(diffReports(demoReport, both).changed.map((c) => c.fields)).toEqual([['severity']]);
+  });
+
   test('renders as text, markdown and json', () => {
     const d = diffReports(lastWeek(), demoReport);
     expect(renderDiff(d, 'text')).toBe(

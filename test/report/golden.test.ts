@@ -4,7 +4,8 @@ import { demoReport } from '../fixtures/reports/demo.js';
 import { hostileReport } from '../fixtures/reports/hostile.js';
 import { demoRulesMeta } from '../fixtures/reports/rules-meta.js';
 
-const OPTS: RenderOptions = { width: 100, color: false, sarifLocation: 'rules/default.yaml', rulesMeta: demoRulesMeta };
+// No sarifLocation: the golden SARIF shows what a user gets without --rules, logical locations only.
+const OPTS: RenderOptions = { width: 100, color: false, rulesMeta: demoRulesMeta };
 
 describe('golden files (update with `npx vitest run test/report/golden.test.ts -u`, then read the diff)', () => {
   for (const format of FORMATS) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { REPORT_SCHEMA, orderReport, renderToString, validateReport } from '../../src/report/index.js';
-import { ERROR_KEYS, FINDING_KEYS, REMEDIATION_KEYS, REPORT_KEYS, SUMMARY_KEYS, SUPPRESSION_KEYS, json } from '../../src/report/json.js';
+import { CAUSE_KEYS, COVERAGE_KEYS, ERROR_KEYS, FINDING_KEYS, REMEDIATION_KEYS, REPORT_KEYS, SUMMARY_KEYS, SUPPRESSION_KEYS, json } from '../../src/report/json.js';
 import type { Finding, Report } from '../../src/model/finding.js';
 import { demoReport } from '../fixtures/reports/demo.js';
 import { hostileReport } from '../fixtures/reports/hostile.js';
@@ -77,6 +77,11 @@ describe('report schema', () => {
     expect(Object.keys((schema.definitions['finding']!.properties['suppression'] as Schema).properties)).toEqual([...SUPPRESSION_KEYS]);
     expect(Object.keys(schema.definitions['error']!.properties)).toEqual([...ERROR_KEYS]);
     expect(Object.keys((schema.properties['summary'] as Schema).properties)).toEqual([...SUMMARY_KEYS]);
+    expect(Object.keys((schema.properties['coverage'] as Schema).properties)).toEqual([...COVERAGE_KEYS]);
+    expect(Object.keys(schema.definitions['cause']!.properties)).toEqual([...CAUSE_KEYS]);
+    // A baseline written by an earlier version (no causes, no coverage) is still a report.
+    const { causes: _c, coverage: _v, ...old } = JSON.parse(renderToString('json', demoReport)) as Record<string, unknown>;
+    expect(validateReport(old)).toEqual({ valid: true, errors: [] });
   });
 
   test('rejects what the model forbids, naming each problem', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { renderToString } from '../../src/report/index.js';
 import { escapeMarkdown, fenceFor } from '../../src/report/escape.js';
+import { activeCausesOf } from '../../src/report/summary.js';
 import { demoReport } from '../fixtures/reports/demo.js';
 import { hostileReport } from '../fixtures/reports/hostile.js';
 
@@ -39,9 +40,15 @@ describe('markdown', () => {
     expect(outside.slice(0, 3)).toEqual([
       '# Cloud Run identity audit',
       '',
-      '**13 findings: 2 critical, 4 high, 5 medium, 1 low, 1 info in 4 projects; 1 suppressed; 1 project could not be read; 1 other error**',
+      '**13 findings from 10 causes \\(2 critical, 4 high, 5 medium, 1 low, 1 info\\) in 3 of 4 projects scanned; 1 suppressed; 1 project could not be read; 1 other error**',
     ]);
-    expect(outside.filter((l) => l.startsWith('## '))).toEqual(['## acme-data (2)', '## acme-dev (3)', '## acme-prod (9)', '## Could not be read (3)']);
+    expect(outside[4]).toBe('4 projects: 3 run Cloud Run, 1 could not be read');
+    expect(outside.filter((l) => l.startsWith('## '))).toEqual(['## Causes (10)', '## acme-data (2)', '## acme-dev (3)', '## acme-prod (9)', '## Could not be read (3)']);
+    // Causes lead, worst first: the Editor grant of the default identity explains three findings.
+    expect(md).toContain(
+      '| 🟥 critical | 123456789012-compute@developer.gserviceaccount.com holds roles/editor on project acme-prod | 3 | Stop public access or move storefront to a dedicated identity without Editor. |\n',
+    );
+    expect(md.indexOf('## Causes (10)')).toBeLessThan(md.indexOf('## acme-data (2)'));
     expect(md).toContain('| 🟧 high | 4 | 1 |\n');
     expect(md).toContain(
       '| 🟧 high | suppressed until 2099-12-31 | role-denied | job nightly-export (europe-west1) | 234567890123-compute@developer.gserviceaccount.com | job nightly-export \\(europe-west1, acme-dev\\) runs as 234567890123-compute@developer.gserviceaccount.com, which holds denied role roles/bigquery.admin through a binding on project acme-dev |\n',
@@ -95,8 +102,9 @@ describe('markdown', () => {
       else expect(cellSeparators(line), line).toBe(header);
       rows++;
     }
-    // Severity table (2 + 5), 9 projects (header and rule each, one row per finding), errors (2 + 1).
-    expect(rows).toBe(7 + 9 * 2 + hostileReport.findings.length + 3);
+    // Severity table (2 + 5), causes (2 + one per cause), 9 projects (header and rule each, one row per finding),
+    // errors (2 + 1).
+    expect(rows).toBe(7 + 2 + activeCausesOf(hostileReport).length + 9 * 2 + hostileReport.findings.length + 3);
     // Commands are shown verbatim (minus terminal escapes) inside fences longer than any backtick run.
     const first = hostileReport.findings[0]!;
     const block = blocks.find((b) => b.body.startsWith('echo "````"'))!;

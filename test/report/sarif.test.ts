@@ -23,7 +23,7 @@ interface SarifResult {
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; logicalLocations: { name: string; fullyQualifiedName: string; kind: string }[] }[];
+  locations: { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } }; logicalLocations: { name: string; fullyQualifiedName: string; kind: string }[] }[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: string; status: string; justification: string }[];
   baselineState?: string;
@@ -128,6 +128,14 @@ describe('sarif', () => {
       expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'rules/acme.yaml' }, region: { startLine: 1 } });
       expect(r.locations[0]!.logicalLocations[0]!.fullyQualifiedName).toBe(f.resource);
       expect(r.message.text).toContain(f.serviceAccount);
+    });
+    expect(JSON.stringify(render(demoReport, { rulesMeta: demoRulesMeta }))).not.toContain('rules/default.yaml');
+    // Without a file the user named, results carry only the workload as a logical location: no invented path.
+    const logical = render(demoReport, { rulesMeta: demoRulesMeta }).runs[0]!;
+    logical.results.forEach((r, i) => {
+      const f = demoReport.findings[i]!;
+      expect(r.locations).toEqual([{ logicalLocations: [{ name: f.resource.split('/').at(-1), fullyQualifiedName: f.resource, kind: 'resource' }] }]);
+      expect(r.partialFingerprints).toEqual({ 'cloudrunAuditorFindingId/v1': f.id });
     });
     const rev = run.results.find((r) => r.properties['resourceType'] === 'revision')!;
     expect(rev.locations[0]!.logicalLocations[0]).toEqual({

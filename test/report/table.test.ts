@@ -4,7 +4,7 @@ import { displayWidth, wrap } from '../../src/report/text.js';
 import { shellWords, wrapCommand } from '../../src/report/shell-wrap.js';
 import { demoReport } from '../fixtures/reports/demo.js';
 import { hostileReport } from '../fixtures/reports/hostile.js';
-import { summaryLine } from '../../src/report/summary.js';
+import { coverageLine, summaryLine } from '../../src/report/summary.js';
 
 const OUR_SGR = /\u001b\[(?:1;97;41|1;31|33|36|2|1|0)m/g;
 
@@ -12,8 +12,17 @@ describe('table', () => {
   test('groups by severity, worst first, then suppressed and unreadable parts, and ends with the summary line', () => {
     const text = renderToString('table', demoReport);
     const headings = text.split('\n').filter((l) => /^[A-Z ]+ \(\d+\) ─/.test(l)).map((l) => l.replace(/ ─+$/, ''));
-    expect(headings).toEqual(['CRITICAL (2)', 'HIGH (4)', 'MEDIUM (5)', 'LOW (1)', 'INFO (1)', 'SUPPRESSED (1)', 'COULD NOT BE READ (3)']);
-    expect(text.endsWith('\n13 findings: 2 critical, 4 high, 5 medium, 1 low, 1 info in 4 projects; 1 suppressed; 1 project\ncould not be read; 1 other error\n')).toBe(true);
+    expect(headings).toEqual(['CAUSES (10)', 'CRITICAL (2)', 'HIGH (4)', 'MEDIUM (5)', 'LOW (1)', 'INFO (1)', 'SUPPRESSED (1)', 'COULD NOT BE READ (3)']);
+    expect(text.split('\n').slice(1, 3)).toEqual(['scanned 4 projects, 5 services, 11 revisions, 2 jobs · 2025-03-14T09:27:04.112Z', '4 projects: 3 run Cloud Run, 1 could not be read']);
+    expect(text.endsWith('\n13 findings from 10 causes (2 critical, 4 high, 5 medium, 1 low, 1 info) in 3 of 4 projects scanned;\n1 suppressed; 1 project could not be read; 1 other error\n')).toBe(true);
+    // The causes lead: one grant (Editor on the default identity) explains three findings.
+    expect(text).toContain(
+      [
+        'CRITICAL  3 findings',
+        '   123456789012-compute@developer.gserviceaccount.com holds roles/editor on project acme-prod',
+        '   fix: Stop public access or move storefront to a dedicated identity without Editor.',
+      ].join('\n'),
+    );
     expect(text).toContain(
       [
         'CRITICAL  primitive-role · service checkout (us-central1, acme-prod)',
@@ -57,7 +66,8 @@ describe('table', () => {
 
   test('long cloud text is cut after 8 lines with a pointer to the full text', () => {
     const text = renderToString('table', hostileReport);
-    const block = text.split('\n\n').find((b) => b.includes('東京'))!.split('\n');
+    // The finding's own entry (its first line names rule and workload), not the cause that leads to it.
+    const block = text.split('\n\n').find((b) => b.includes('東京') && / · /.test(b.split('\n')[0]!))!.split('\n');
     expect(block[8]).toBe('   (full text in --format markdown, html or json)');
     expect(block[7]!.endsWith('…')).toBe(true);
   });
@@ -73,9 +83,25 @@ describe('text helpers', () => {
     expect(wrapCommand(`gcloud x --display-name="a b c d" --project=p`, 24, 4)).toEqual(['gcloud x \\', '    --display-name="a b c d" \\', '    --project=p']);
   });
   test('summaryLine', () => {
-    expect(summaryLine({ ...demoReport, findings: [], errors: [] })).toBe('0 findings in 4 projects');
-    expect(summaryLine({ ...demoReport, summary: { ...demoReport.summary, projects: 1 }, findings: demoReport.findings.slice(0, 1), errors: demoReport.errors.slice(0, 1) })).toBe(
-      '1 finding: 1 critical in 1 project; 1 project could not be read',
-    );
+    const clean = { ...demoReport, findings: [], errors: [], coverage: { ...demoReport.coverage, unreadable: [] } };
+    expect(summaryLine(clean)).toBe('0 findings; scanned 4 projects');
+    expect(summaryLine({ ...clean, summary: { ...demoReport.summary, projects: 1 } })).toBe('0 findings; scanned 1 project');
+    const one = { ...demoReport, summary: { ...demoReport.summary, projects: 1 }, findings: demoReport.findings.slice(0, 1), errors: demoReport.errors.slice(0, 1) };
+    expect(summaryLine(one)).toBe('1 finding from 1 cause (1 critical) in 1 of 1 project scanned; 1 project could not be read');
+  });
+  test('with a baseline the summary says how many new findings are at or above --fail-on', () => {
+    const marked = { ...demoReport, findings: demoReport.findings.map((f) => ({ ...f, new: f.severity === 'critical' || f.severity === 'low' })) };
+    expect(summaryLine(marked, { failOn: 'high' })).toMatch(/; 2 new at or above --fail-on high$/);
+    expect(summaryLine(marked, { failOn: 'low' })).toMatch(/; 3 new at or above --fail-on low$/);
+    expect(summaryLine(marked, { failOn: 'none' })).toMatch(/; 0 new at or above --fail-on none$/);
+    // Without a baseline nothing is new or old, and the count is left out.
+    expect(summaryLine(demoReport, { failOn: 'high' })).not.toContain('new');
+  });
+  test('coverageLine', () => {
+    const cov = (projects: number, withWorkloads: number, runApiDisabled: string[], unreadable: string[]) =>
+      coverageLine({ ...demoReport, coverage: { projects, withWorkloads, runApiDisabled, unreadable } });
+    expect(cov(40, 6, Array.from({ length: 32 }, (_, i) => `p${i}`), ['a', 'b'])).toBe('40 projects: 6 run Cloud Run, 32 have the Run API disabled, 2 could not be read');
+    expect(cov(3, 1, ['x'], [])).toBe('3 projects: 1 runs Cloud Run, 1 has the Run API disabled, 1 has no services or jobs');
+    expect(cov(1, 0, ['x'], [])).toBe('1 project: 0 run Cloud Run, 1 has the Run API disabled');
   });
 });

@@ -73,10 +73,13 @@ export function readReport(file: string, flag: string): Report {
 
 function renderOptions(args: ReportArgs, toTerminal: boolean): RenderOptions {
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
+  const sarifFile = args['sarif-location'] ?? args.rules;
   return {
     color: toTerminal && process.stdout.isTTY === true && !noColor,
+    failOn: (args['fail-on'] ?? 'high') as FailOn,
     width: toTerminal ? Math.max(60, Math.min(process.stdout.columns || 100, 160)) : 100,
-    sarifLocation: args['sarif-location'] ?? args.rules ?? 'rules/default.yaml',
+    // Only a file the user named: the bundled rules file is not in their repository.
+    ...(sarifFile !== undefined ? { sarifLocation: sarifFile } : {}),
     rulesMeta: RULES.map((r) => ({
       id: r.id,
       title: r.title,
@@ -136,7 +139,7 @@ export async function emitReport(
   const toTerminal = dir === undefined && isStdout(args.output) && formats[0] === 'table';
   const failOn = (args['fail-on'] ?? 'high') as FailOn;
   recordSummary(runSummary(report, failOn, written));
-  if (!args.quiet && !toTerminal && !isJsonLog()) process.stderr.write(summaryLine(report) + '\n');
+  if (!args.quiet && !toTerminal && !isJsonLog()) process.stderr.write(summaryLine(report, { failOn }) + '\n');
   if (opts.gate !== false) {
     process.exitCode = exitCodeFor({
       findings: report.findings,
