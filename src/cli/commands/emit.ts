@@ -11,6 +11,7 @@ import { isGcsUrl, parseGcsUrl } from '../../google/gcs-url.js';
 import { contentTypeFor, uploadReportObjects, type GcsConnectionArgs } from '../gcs-output.js';
 import { isJsonLog, recordSummary } from '../log.js';
 import { runSummary } from '../run-summary.js';
+import { tableWidth, widthFlag } from '../width.js';
 
 export interface ReportArgs extends GcsConnectionArgs {
   rules?: string;
@@ -22,6 +23,7 @@ export interface ReportArgs extends GcsConnectionArgs {
   'allow-incomplete'?: boolean;
   'sarif-location'?: string;
   quiet?: boolean;
+  width?: number;
 }
 
 
@@ -39,6 +41,7 @@ export function formatsFrom(args: ReportArgs): Format[] {
   }
   const dir = args['output-dir'];
   if (dir !== undefined && isGcsUrl(dir)) parseGcsUrl(dir, '--output-dir');
+  widthFlag(args.width);
   return formats;
 }
 
@@ -62,7 +65,7 @@ function renderOptions(args: ReportArgs, toTerminal: boolean): RenderOptions {
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
   return {
     color: toTerminal && process.stdout.isTTY === true && !noColor,
-    width: toTerminal ? Math.max(60, Math.min(process.stdout.columns || 100, 160)) : 100,
+    width: toTerminal ? tableWidth(args.width, process.env, process.stdout.isTTY === true ? process.stdout.columns : undefined) : (args.width ?? 100),
     sarifLocation: args['sarif-location'] ?? args.rules ?? 'rules/default.yaml',
     rulesMeta: RULES.map((r) => ({
       id: r.id,
