@@ -172,7 +172,7 @@ export function buildCli(argv: string[]): Argv {
           .option('usage-insights', { type: 'boolean', default: false, describe: 'Include the calls --usage-insights makes' })
           .option('source', { type: 'string', choices: ['api', 'asset-inventory'] as const, default: 'api', describe: 'Where the audit reads the inventory from' })
           .option('organization', { type: 'string', describe: 'Organisation number to put in the commands (default: ORGANIZATION_ID)' })
-          .option('member', { type: 'string', describe: 'The scanner identity, e.g. serviceAccount:auditor@p.iam.gserviceaccount.com (default: MEMBER)' })
+          .option('member', { type: 'string', describe: 'The scanner identity, e.g. serviceAccount:auditor@p.iam.gserviceaccount.com (default: a placeholder to replace)' })
           .option('format', { type: 'string', choices: ['text', 'json'] as const, default: 'text' })
           .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
       async (args) => (await import('./commands/permissions.js')).permissionsCommand(args),
@@ -183,6 +183,10 @@ export function buildCli(argv: string[]): Argv {
       (y) =>
         connectionOptions(scopeOptions(y))
           .option('usage-insights', { type: 'boolean', default: false, describe: 'Also check what --usage-insights needs' })
+          .option('member', {
+            type: 'string',
+            describe: 'The scanner identity to put in the grant commands, e.g. user:ana@example.com (default: the impersonated account, else a placeholder to replace)',
+          })
           .option('source', { type: 'string', choices: ['api', 'asset-inventory'] as const, default: 'api', describe: 'Where the audit reads the inventory from' })
           .option('format', { type: 'string', choices: ['text', 'json'] as const, default: 'text' })
           .epilog('Exit codes: 0 everything the scan needs is in place, 2 usage or credentials error, 3 something is missing.'),
