@@ -130,7 +130,7 @@ function widthOf(chars: readonly string[], from: number, to: number): number {
 
 /**
  * The break after `pos` that fills the line best: the last allowed one that fits, moved back to just before a
- * space or after punctuation when that costs less than a third of the room. Undefined when none is allowed.
+ * space, else after punctuation, when that costs less than a third of the room. Undefined when none is allowed.
  */
 function chooseBreak(chars: readonly string[], contexts: readonly (Context | null)[], pos: number, room: number): number | undefined {
   let best: number | undefined;
@@ -143,8 +143,11 @@ function chooseBreak(chars: readonly string[], contexts: readonly (Context | nul
     else break;
   }
   if (best === undefined) return firstAllowed;
-  for (let p = best; p > pos && widthOf(chars, p, best) < room / 3; p--) {
-    if (contexts[p] != null && (chars[p] === ' ' || SOFT.has(chars[p - 1]!))) return p;
+  // Before a space first (a quoted phrase stays readable), then after punctuation.
+  for (const soft of [(p: number) => chars[p] === ' ', (p: number) => SOFT.has(chars[p - 1]!)]) {
+    for (let p = best; p > pos && widthOf(chars, p, best) < room / 3; p--) {
+      if (contexts[p] != null && soft(p)) return p;
+    }
   }
   return best;
 }
