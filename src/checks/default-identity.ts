@@ -1,11 +1,14 @@
 import { dedicatedIdentityPlan, enforceNoDefaultGrantsCommand, identityTerraform, retireRevisionCommands } from '../rules/remediation.js';
 import { describeWorkload } from '../rules/workloads.js';
 import { defaultIdentity, identityState, identityText, lower, organizationOf, revisionNote } from './analysis.js';
-import type { RuleDefinition } from './types.js';
+import type { RuleDefinition, SeverityGrade } from './types.js';
+
+const RETIRED: SeverityGrade = { steps: 2, when: 'the workload is a revision that serves no traffic' };
 
 export const defaultIdentityRule: RuleDefinition = {
   id: 'default-identity',
   title: 'Runs as a default service account',
+  grades: [RETIRED],
   defaultSeverity: 'high',
   summary:
     'The workload runs as the Compute Engine or App Engine default service account, which is shared by everything in the project and often holds Editor.',
@@ -20,7 +23,7 @@ export const defaultIdentityRule: RuleDefinition = {
         : `of project ${d.ofProject}`
       : `of project number ${d.projectNumber ?? '?'}`;
     const defaulted = w.revision?.serviceAccountDefaulted ?? w.service?.serviceAccountDefaulted ?? w.job?.serviceAccountDefaulted ?? false;
-    const severity = w.kind === 'revision' && !w.serving ? lower(ctx.severity, 2) : ctx.severity;
+    const severity = w.kind === 'revision' && !w.serving ? lower(ctx.severity, RETIRED.steps) : ctx.severity;
     const message =
       `${describeWorkload(w)} runs as ${identityText(w, ctx.index)}, ${what} ${whose}` +
       (defaulted ? ' (no service account was set, so Cloud Run used the default)' : '') +

@@ -14,7 +14,9 @@ import {
   unknownRolesEvidence,
 } from './analysis.js';
 import { deployPathText, deployPaths } from './deploy-path.js';
-import type { RuleDefinition } from './types.js';
+import type { RuleDefinition, SeverityGrade } from './types.js';
+
+const NARROW: SeverityGrade = { steps: 1, when: 'the identity is neither a default identity nor holds a primitive role or an escalation permission' };
 
 function grantsImpersonation(role: string, index: InventoryIndex): boolean | 'unknown' {
   if ((IMPERSONATION_ROLES as readonly string[]).includes(role)) return true;
@@ -41,6 +43,7 @@ const SHOWN = 3;
 export const identityImpersonationRule: RuleDefinition = {
   id: 'identity-impersonation',
   title: 'Others can act as the identity',
+  grades: [NARROW],
   defaultSeverity: 'high',
   summary:
     "Principals other than the identity itself may act as it or mint tokens for it: through the account's own policy, or Service Account User / Token Creator (or a custom role with their permissions) on its home project, folder or organisation.",
@@ -70,7 +73,7 @@ export const identityImpersonationRule: RuleDefinition = {
     const deploy = reasons.length > 0 ? deployPaths(w, ctx.index) : [];
     if (principals.length === 0 && deploy.length === 0) return [];
 
-    const severity = reasons.length > 0 ? ctx.severity : lower(ctx.severity, 1);
+    const severity = reasons.length > 0 ? ctx.severity : lower(ctx.severity, NARROW.steps);
     const members = [...new Set(principals.map((g) => g.member))];
     const shown = principals
       .slice(0, SHOWN)

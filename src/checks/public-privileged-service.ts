@@ -3,7 +3,9 @@ import { shellQuote, flag } from '../rules/shell.js';
 import { dedicatedIdentityPlan, identityTerraform, removePublicInvokerCommand, retireRevisionCommands } from '../rules/remediation.js';
 import { describeWorkload } from '../rules/workloads.js';
 import { identityState, identityText, lower, placeText, privilegeReasons, removalCommands } from './analysis.js';
-import type { RuleDefinition } from './types.js';
+import type { RuleDefinition, SeverityGrade } from './types.js';
+
+const INTERNAL: SeverityGrade = { steps: 1, when: 'the service accepts internal traffic only' };
 
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
 const INVOKE = 'run.routes.invoke';
@@ -11,6 +13,7 @@ const INVOKE = 'run.routes.invoke';
 export const publicPrivilegedServiceRule: RuleDefinition = {
   id: 'public-privileged-service',
   title: 'Public service runs as a privileged identity',
+  grades: [INTERNAL],
   defaultSeverity: 'critical',
   summary:
     'Anyone on the internet (allUsers) or any Google account (allAuthenticatedUsers) may invoke the service, and it runs as a default identity, or one holding Owner/Editor or an escalation permission.',
@@ -31,7 +34,7 @@ export const publicPrivilegedServiceRule: RuleDefinition = {
     if (reasons.length === 0) return [];
 
     const internal = service.ingress === 'INGRESS_TRAFFIC_INTERNAL_ONLY';
-    const severity = internal ? lower(ctx.severity, 1) : ctx.severity;
+    const severity = internal ? lower(ctx.severity, INTERNAL.steps) : ctx.severity;
     const who = [
       ...new Set(publicGrants.map((g) => `${g.member} (${g.role} on ${placeText(g)})`)),
       ...(service.invokerIamDisabled ? ['anyone (the invoker IAM check is disabled)'] : []),

@@ -40,10 +40,22 @@ export interface Issue {
 
 export type Check = (w: Workload, ctx: CheckContext) => Issue[];
 
+/** A documented step down from a rule's top severity. */
+export interface SeverityGrade {
+  steps: number;
+  /** When it applies, completing "one step lower when …". */
+  when: string;
+}
+
 export interface RuleDefinition {
   id: RuleId;
   title: string;
   defaultSeverity: Severity;
+  /**
+   * When a finding is graded below the top severity. The check takes its steps from here, and the severity table
+   * in the README (CI gate) is checked against it, so the two cannot drift apart.
+   */
+  grades?: readonly SeverityGrade[];
   /** One sentence: what the rule flags. */
   summary: string;
   /** Kinds of workload the rule looks at (revisions only appear when their identity differs from the service's). */

@@ -5,7 +5,9 @@ import { describeWorkload } from '../rules/workloads.js';
 import { bundledPredefinedRoles } from '../least/role-cache.js';
 import { planLeastPrivilege } from '../least/recommend.js';
 import { identityState, identityText, lower, PRIMITIVE_ROLES } from './analysis.js';
-import type { Issue, RuleDefinition } from './types.js';
+import type { Issue, RuleDefinition, SeverityGrade } from './types.js';
+
+const NOT_PRIMITIVE: SeverityGrade = { steps: 1, when: 'the little-used role is not roles/owner or roles/editor' };
 
 let bundled: RoleDefinition[] | undefined;
 
@@ -24,6 +26,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 export const unusedPermissionsRule: RuleDefinition = {
   id: 'unused-permissions',
   title: 'Identity holds permissions it does not use',
+  grades: [NOT_PRIMITIVE],
   defaultSeverity: 'medium',
   summary:
     'With --usage-insights: the Recommender saw the runtime identity use only some of the permissions of a role it holds (90 days of IAM policy insights); the finding carries the smallest replacement and the commands that apply it.',
@@ -49,7 +52,7 @@ export const unusedPermissionsRule: RuleDefinition = {
         : '';
       return {
         discriminator: `${u.role}@${u.place}`,
-        severity: primitive ? ctx.severity : lower(ctx.severity, 1),
+        severity: primitive ? ctx.severity : lower(ctx.severity, NOT_PRIMITIVE.steps),
         message: `${describeWorkload(w)} runs as ${identityText(w, ctx.index)}, which used ${count(used.length)} of ${count(u.totalPermissions)} permissions of ${u.role} (granted on ${where}${u.condition ? `, conditional: ${u.condition.title}` : ''}) in ${u.observationDays} days; replace it with ${replacement}.${google}`,
         evidence: {
           role: u.role,

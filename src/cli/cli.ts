@@ -12,8 +12,12 @@ import { permissionsOfCommand, recommendCommand, rolesCommand, usageOptions } fr
 import { configureLog, isJsonLog, log, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
 import { endOnInterrupt } from './interrupt.js';
 import { routeProcessWarnings } from './warnings.js';
+import { MIN_WIDTH, widthFlag } from './width.js';
+import { unknownArgumentsMessage } from './did-you-mean.js';
+import { SelfExplainingUsageError } from './usage-error.js';
 
 const scopeGroup = 'Scope:';
+
 const connGroup = 'Connection:';
 
 function scopeOptions<T>(y: Argv<T>) {
@@ -64,11 +68,32 @@ function reportOptions<T>(y: Argv<T>) {
     .option('baseline', { type: 'string', describe: 'A previous JSON report: only findings not in it gate, and are marked new' })
     .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'high', describe: 'Exit 1 when an active finding is at or above this severity' })
     .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Exit 0 instead of 3 when some project or API could not be read' })
-    .option('sarif-location', { type: 'string', describe: 'File that SARIF results point at (default: the --rules file; without either, results carry logical locations only)' });
+    .option('sarif-location', { type: 'string', describe: 'File that SARIF results point at (default: the --rules file; without either, results carry logical locations only)' })
+    .option('width', WIDTH_OPTION);
+}
+
+/** Table columns; checked while parsing, so a bad value exits 2 before anything is scanned. */
+const WIDTH_OPTION = {
+  type: 'number',
+  coerce: widthFlag,
+  describe: `Table width in columns, at least ${MIN_WIDTH} (default: COLUMNS, else the terminal's width, else 100)`,
+} as const;
+
+/** Every command, for "name a command" and "did you mean". */
+const COMMAND_NAMES = [
+  'audit', 'collect', 'merge', 'demo', 'diff', 'rules', 'explain', 'schema', 'emulator',
+  'permissions', 'doctor', 'roles', 'permissions-of', 'recommend',
+] as const;
+
+/** yargs keeps the options of the command being parsed in getOptions(), which its types leave out. */
+function knownOptions(y: Argv): string[] {
+  const withOptions = y as unknown as { getOptions?: () => { key?: Record<string, unknown> } };
+  return Object.keys(withOptions.getOptions?.().key ?? {});
 }
 
 export function buildCli(argv: string[]): Argv {
-  return yargs(argv)
+  const cli: Argv = yargs(argv);
+  return cli
     .scriptName('cloudrun-auditor')
     .usage('$0 <command> [options]\n\nAudits the identities Google Cloud Run services, revisions and jobs run as.')
     .command(
@@ -119,7 +144,8 @@ export function buildCli(argv: string[]): Argv {
         usageOptions(y)
           .option('format', { type: 'string', array: true, choices: FORMAT_NAMES, default: ['table'], describe: 'Report format' })
           .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
-          .option('output-dir', { type: 'string', describe: 'Write every --format to DIR' }),
+          .option('output-dir', { type: 'string', describe: 'Write every --format to DIR' })
+          .option('width', WIDTH_OPTION),
       async (args) => (await import('./commands/demo.js')).demoCommand(args),
     )
     .command('rules <action> <file>', 'Rules files: `rules validate FILE` checks one', (y) =>
@@ -128,7 +154,7 @@ export function buildCli(argv: string[]): Argv {
         .positional('file', { type: 'string', demandOption: true }),
       async (args) => (await import('./commands/rules.js')).rulesCommand(args),
     )
-    .command('explain <rule>', 'Print the documentation of a rule', (y) => y.positional('rule', { type: 'string', demandOption: true }),
+    .command('explain [rule]', 'Print the documentation of a rule; with no rule, list the rules', (y) => y.positional('rule', { type: 'string' }),
       async (args) => (await import('./commands/rules.js')).explainCommand(args),
     )
     .command(
@@ -149,7 +175,7 @@ export function buildCli(argv: string[]): Argv {
           .option('usage-insights', { type: 'boolean', default: false, describe: 'Include the calls --usage-insights makes' })
           .option('source', { type: 'string', choices: ['api', 'asset-inventory'] as const, default: 'api', describe: 'Where the audit reads the inventory from' })
           .option('organization', { type: 'string', describe: 'Organisation number to put in the commands (default: ORGANIZATION_ID)' })
-          .option('member', { type: 'string', describe: 'The scanner identity, e.g. serviceAccount:auditor@p.iam.gserviceaccount.com (default: MEMBER)' })
+          .option('member', { type: 'string', describe: 'The scanner identity, e.g. serviceAccount:auditor@p.iam.gserviceaccount.com (default: a placeholder to replace)' })
           .option('format', { type: 'string', choices: ['text', 'json'] as const, default: 'text' })
           .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
       async (args) => (await import('./commands/permissions.js')).permissionsCommand(args),
@@ -160,6 +186,10 @@ export function buildCli(argv: string[]): Argv {
       (y) =>
         connectionOptions(scopeOptions(y))
           .option('usage-insights', { type: 'boolean', default: false, describe: 'Also check what --usage-insights needs' })
+          .option('member', {
+            type: 'string',
+            describe: 'The scanner identity to put in the grant commands, e.g. user:ana@example.com (default: the impersonated account, else a placeholder to replace)',
+          })
           .option('source', { type: 'string', choices: ['api', 'asset-inventory'] as const, default: 'api', describe: 'Where the audit reads the inventory from' })
           .option('format', { type: 'string', choices: ['text', 'json'] as const, default: 'text' })
           .epilog('Exit codes: 0 everything the scan needs is in place, 2 usage or credentials error, 3 something is missing.'),
@@ -184,7 +214,7 @@ export function buildCli(argv: string[]): Argv {
     .command(rolesCommand(connectionOptions))
     .command(permissionsOfCommand(scopeOptions, connectionOptions))
     .command(recommendCommand(scopeOptions, connectionOptions))
-    .demandCommand(1, 'name a command: audit, collect, merge, demo, diff, rules, explain, schema, emulator, permissions, doctor, roles, permissions-of or recommend')
+    .demandCommand(1, `name a command: ${COMMAND_NAMES.slice(0, -1).join(', ')} or ${COMMAND_NAMES.at(-1)}`)
     .option('log-format', {
       type: 'string',
       choices: LOG_FORMATS,
@@ -193,15 +223,21 @@ export function buildCli(argv: string[]): Argv {
       describe: 'stderr as plain lines, or one JSON object per line with a severity (Cloud Logging)',
     })
     .strict()
-    .recommendCommands()
     .help()
     .alias('h', 'help')
     .version()
     .wrap(Math.min(100, process.stdout.columns || 100))
     .epilog(EXIT_CODES_HELP)
     .fail((msg, err) => {
+      if (err instanceof UserError) throw err;
+      // yargs rewraps what a coerce function throws (only --width has one, and its message is self-explaining).
+      if (err?.name === 'YError') throw new SelfExplainingUsageError(err.message);
+      if (err) throw err;
+      // The options yargs knows at this point are those of the command being parsed, plus the global ones.
+      const guess = unknownArgumentsMessage(msg ?? '', argv, { commands: COMMAND_NAMES, options: knownOptions(cli) });
+      if (guess !== undefined) throw new SelfExplainingUsageError(guess);
       // yargs spreads some messages over lines ("Invalid values:\n  Argument: …"); the contract is one line.
-      throw err ?? new UserError('USAGE', msg.replace(/\s*\n\s*/g, ' ').trim());
+      throw new UserError('USAGE', msg.replace(/\s*\n\s*/g, ' ').trim());
     });
 }
 
@@ -218,7 +254,8 @@ export async function run(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof UserError) {
-      const hint = e.code === 'USAGE' ? 'Run `cloudrun-auditor --help` for usage.' : undefined;
+      // A "did you mean" already says what to type; the usage pointer would be a second line.
+      const hint = e.code === 'USAGE' && !(e instanceof SelfExplainingUsageError) ? 'Run `cloudrun-auditor --help` for usage.' : undefined;
       logError(`cloudrun-auditor: ${e.message}`, e.details, EXIT.USAGE, hint);
       return EXIT.USAGE;
     }

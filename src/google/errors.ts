@@ -1,6 +1,7 @@
 import type { CollectionError } from '../model/inventory.js';
 import { API_HOST, type CallContext } from './apis.js';
 import { oneLine } from './redact.js';
+import { deniedAdvice } from '../permissions/advice.js';
 
 /** Failures that are not an HTTP status from Google. */
 export type FailureKind = 'TIMEOUT' | 'NETWORK' | 'BAD_RESPONSE' | 'PAGING_LOOP' | 'REDIRECT';
@@ -274,16 +275,6 @@ export function classify(err: unknown, now: number = Date.now()): Failure {
 // ---------------------------------------------------------------------------------------------------------------
 // Messages that say what to do.
 
-/** The predefined role to suggest for a missing permission: the narrowest common one that holds it. */
-export function roleToGrant(permission: string): string {
-  if (permission.startsWith('run.')) return 'roles/run.viewer';
-  if (permission.startsWith('cloudasset.')) return 'roles/cloudasset.viewer';
-  if (permission.endsWith('.getIamPolicy')) return 'roles/iam.securityReviewer';
-  if (permission.startsWith('iam.')) return 'roles/iam.securityReviewer';
-  if (permission.startsWith('resourcemanager.')) return 'roles/browser';
-  return 'roles/viewer';
-}
-
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -318,7 +309,8 @@ export function describeFailure(ctx: CallContext, f: Failure, attempts: number, 
   }
   if (status === 403) {
     const permission = f.metadata['permission'] ?? ctx.permission;
-    return `permission ${permission} denied on ${ctx.target}: grant the scanner ${roleToGrant(permission)} on it`;
+    // The same role `doctor` names for the same gap (src/permissions/advice.ts).
+    return `permission ${permission} denied on ${ctx.target}: ${deniedAdvice(permission)}`;
   }
   if (status === 401) {
     return `${what}: ${host} rejected the credentials (HTTP 401): run "gcloud auth application-default login" or check GOOGLE_APPLICATION_CREDENTIALS`;

@@ -5,8 +5,8 @@ import { isGoogleCallError } from '../google/errors.js';
 import { permissionsCheckedOn, type CheckedOn, type PermissionOptions } from '../google/permissions.js';
 import type { HierarchyNode, Scope } from '../model/inventory.js';
 import { shellQuote } from '../rules/shell.js';
+import { grantCommands, MEMBER_PLACEHOLDER, placeholderNote } from './advice.js';
 import { checkOptions } from './plan.js';
-import { smallestRoleCover } from './roles.js';
 
 /** One project, folder or organisation the scan reads, and what the scanner lacks there. */
 export interface NodeCheck {
@@ -30,7 +30,10 @@ export interface ApiCheck {
 
 export interface DoctorResult {
   scope: Scope;
+  /** Who the fix commands grant to; MEMBER_PLACEHOLDER when it was not known. */
   member: string;
+  /** The commands hold MEMBER_PLACEHOLDER, which the user must replace (or rerun with --member). */
+  memberPlaceholder: boolean;
   nodes: NodeCheck[];
   apis: ApiCheck[];
   /** Problems finding what is in scope (e.g. projects under a folder could not be listed). */
@@ -40,27 +43,17 @@ export interface DoctorResult {
 
 export interface DoctorOptions extends GoogleOptions, PermissionOptions {
   scope: Scope;
+  /** The scanner's identity, to fill into the grant commands (`--member`). */
+  member?: string;
 }
 
 const KIND: Record<string, CheckedOn> = { projects: 'project', folders: 'folder', organizations: 'organization' };
 
-function grantCommand(node: HierarchyNode, member: string, role: string): string {
-  const [kind, id = ''] = node.split('/');
-  const m = `--member=${shellQuote(member)} --role=${role}`;
-  if (kind === 'projects') return `gcloud projects add-iam-policy-binding ${shellQuote(id)} ${m}`;
-  if (kind === 'folders') return `gcloud resource-manager folders add-iam-policy-binding ${id} ${m}`;
-  return `gcloud organizations add-iam-policy-binding ${id} ${m}`;
-}
-
-/** Commands granting `missing` on `node`: the smallest set of predefined roles, or a custom role when none holds one. */
-export function fixFor(node: HierarchyNode, missing: string[], member: string): string[] {
-  if (missing.length === 0) return [];
-  const cover = smallestRoleCover(missing);
-  const out = cover.roles.map((r) => grantCommand(node, member, r));
-  if (cover.uncovered.length > 0) {
-    out.push(`# no predefined role holds ${cover.uncovered.join(', ')}: grant the custom role from "cloudrun-auditor permissions"`);
-  }
-  return out;
+/** Who the printed commands grant to: --member, else the impersonated account, else a placeholder to replace. */
+function memberFor(opts: DoctorOptions): { member: string; placeholder: boolean } {
+  if (opts.member !== undefined) return { member: opts.member, placeholder: false };
+  if (opts.impersonateServiceAccount !== undefined) return { member: `serviceAccount:${opts.impersonateServiceAccount}`, placeholder: false };
+  return { member: MEMBER_PLACEHOLDER, placeholder: true };
 }
 
 /**
@@ -79,7 +72,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorResult> {
 
 async function doctor(api: GoogleApi, opts: DoctorOptions): Promise<DoctorResult> {
   const scope = opts.scope;
-  const member = opts.impersonateServiceAccount !== undefined ? `serviceAccount:${opts.impersonateServiceAccount}` : 'MEMBER';
+  const { member, placeholder } = memberFor(opts);
   const notes: string[] = [];
   const nodes = new Set<HierarchyNode>();
   let projects: string[] = [];
@@ -113,7 +106,7 @@ async function doctor(api: GoogleApi, opts: DoctorOptions): Promise<DoctorResult
       try {
         const held = new Set(needed.length > 0 ? await api.testIamPermissions(resource, needed) : []);
         const missing = needed.filter((p) => !held.has(p));
-        return { resource, needed, missing, fix: fixFor(resource, missing, member) };
+        return { resource, needed, missing, fix: grantCommands(resource, missing, member) };
       } catch (e) {
         if (!isGoogleCallError(e)) throw e;
         return { resource, needed, missing: [], error: e.message, fix: [] };
@@ -152,7 +145,7 @@ async function doctor(api: GoogleApi, opts: DoctorOptions): Promise<DoctorResult
   apis.sort((a, b) => (a.api + (a.project ?? '') < b.api + (b.project ?? '') ? -1 : 1));
 
   const ok = notes.length === 0 && checks.every((c) => c.error === undefined && c.missing.length === 0) && apis.every((a) => a.state === 'enabled');
-  return { scope, member, nodes: checks, apis, notes, ok };
+  return { scope, member, memberPlaceholder: placeholder, nodes: checks, apis, notes, ok };
 }
 
 export function renderDoctorText(r: DoctorResult): string {
@@ -171,6 +164,9 @@ export function renderDoctorText(r: DoctorResult): string {
     else lines.push(`${a.state === 'disabled' ? 'DISABLED' : 'UNKNOWN '} ${a.api}${where}: ${a.message ?? ''}${a.fix !== undefined ? `\n         ${a.fix}` : ''}`);
   }
   for (const n of r.notes) lines.push(`NOTE     ${n}`);
+  if (r.memberPlaceholder && r.nodes.some((n) => n.fix.some((f) => f.includes(MEMBER_PLACEHOLDER)))) {
+    lines.push(`NOTE     ${placeholderNote('above')}`);
+  }
   const missing = r.nodes.filter((n) => n.missing.length > 0 || n.error !== undefined).length;
   const disabled = r.apis.filter((a) => a.state !== 'enabled').length;
   lines.push(

@@ -1,10 +1,11 @@
 import { shellQuote } from '../rules/shell.js';
+import { MEMBER_PLACEHOLDER, placeholderNote } from './advice.js';
 import type { PermissionPlan } from './plan.js';
 
 export interface GrantTarget {
   /** Organisation number, or undefined to print ORGANIZATION_ID. */
   organization?: string;
-  /** `serviceAccount:…`, `user:…`, `group:…`, or undefined to print MEMBER. */
+  /** `serviceAccount:…`, `user:…`, `group:…`, or undefined to print MEMBER_PLACEHOLDER. */
   member?: string;
 }
 
@@ -14,7 +15,7 @@ function hclString(s: string): string {
 
 export function renderPlanText(plan: PermissionPlan, to: GrantTarget): string {
   const org = to.organization ?? 'ORGANIZATION_ID';
-  const member = to.member ?? 'MEMBER';
+  const member = to.member ?? MEMBER_PLACEHOLDER;
   const width = Math.max(...plan.permissions.map((p) => p.permission.length));
   const lines: string[] = [];
   const opts = [plan.options.usageInsights ? '--usage-insights' : '', plan.options.assetInventory ? '--source asset-inventory' : ''].filter(Boolean);
@@ -23,6 +24,7 @@ export function renderPlanText(plan: PermissionPlan, to: GrantTarget): string {
     lines.push(`${p.permission.padEnd(width)}  ${p.why.join('; ')}${p.discoveryOnly ? ' (--folder and --organization scans only)' : ''}`);
   }
   lines.push('');
+  if (to.member === undefined) lines.push(`# ${placeholderNote('below')}`);
   lines.push('# Either: the smallest set of predefined roles that holds them, granted on the organisation');
   lines.push('# (or on the folder, or on each project, that you scan):');
   for (const role of plan.predefinedRoles) {

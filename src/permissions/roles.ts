@@ -26,8 +26,10 @@ export interface RoleCover {
 
 /**
  * The smallest set of predefined roles holding every permission in `needed`. Ties go to the set granting the fewest
- * permissions beyond those needed, then to names in order, so the answer is stable. The candidates are few, so every
- * combination of a given size is tried, smallest first: greedy cover can pick one role too many.
+ * permissions beyond those needed (counted over the services in scanner-roles.json), then to the set whose roles
+ * belong to the services of the permissions they cover (roles/run.viewer rather than roles/iam.securityReviewer
+ * for run.*), then to names in order, so the answer is stable. The candidates are few, so every combination of a
+ * given size is tried, smallest first: greedy cover can pick one role too many.
  */
 export function smallestRoleCover(needed: readonly string[], candidates: readonly ScannerRole[] = scannerRoles()): RoleCover {
   const want = [...new Set(needed)];
@@ -36,17 +38,25 @@ export function smallestRoleCover(needed: readonly string[], candidates: readonl
   const uncovered = want.filter((p) => !coverable.includes(p)).sort();
   if (coverable.length === 0) return { roles: [], uncovered };
   for (let size = 1; size <= useful.length; size++) {
-    let best: { roles: ScannerRole[]; extra: number; key: string } | undefined;
+    let best: { roles: ScannerRole[]; extra: number; own: number; key: string } | undefined;
     for (const combo of combinations(useful, size)) {
       const held = new Set(combo.flatMap((r) => r.includedPermissions));
       if (!coverable.every((p) => held.has(p))) continue;
       const extra = [...held].filter((p) => !want.includes(p)).length;
+      const own = coverable.filter((p) => combo.some((r) => r.includedPermissions.includes(p) && ownService(r.name, p))).length;
       const key = combo.map((r) => r.name).sort().join(',');
-      if (!best || extra < best.extra || (extra === best.extra && key < best.key)) best = { roles: combo, extra, key };
+      const better =
+        !best || extra < best.extra || (extra === best.extra && (own > best.own || (own === best.own && key < best.key)));
+      if (better) best = { roles: combo, extra, own, key };
     }
     if (best) return { roles: best.roles.map((r) => r.name).sort(), uncovered };
   }
   return { roles: [], uncovered: want.sort() };
+}
+
+/** Whether a role is the permission's own service's (roles/run.viewer for run.services.list). */
+function ownService(role: string, permission: string): boolean {
+  return role.startsWith(`roles/${permission.slice(0, permission.indexOf('.'))}.`);
 }
 
 function* combinations<T>(items: readonly T[], size: number, start = 0): Generator<T[]> {

@@ -97,11 +97,9 @@ export function* table(report: Report, opts: RenderOptions = {}): Iterable<strin
     yield para(`fix: ${f.remediation.summary}`);
     const [first, ...rest] = f.remediation.commands;
     if (first !== undefined) {
-      const lines = wrapCommand('$ ' + oneLine(first), width - INDENT.length, 4);
-      // Commands are only wrapped between words (so they stay copyable); one that cannot fit is cut instead.
-      const fits = lines.length <= MAX_LINES && lines.every((l) => displayWidth(l) <= width - INDENT.length);
-      const shown = fits ? lines : [truncate('$ ' + oneLine(first), width - INDENT.length), MORE];
-      yield shown.map((l) => INDENT + paint('dim', l)).join('\n') + '\n';
+      // Never cut: a command that stops short, or runs without its condition, does something else.
+      const lines = wrapCommand(oneLine(first), { width, first: INDENT + '$ ', next: INDENT + '    ' });
+      yield lines.map((l) => paint('dim', l)).join('\n') + '\n';
       if (rest.length > 0) yield INDENT + paint('dim', `(${rest.length} more ${rest.length === 1 ? 'command' : 'commands'} in --format markdown, html or json)`) + '\n';
     }
   }

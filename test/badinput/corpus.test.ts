@@ -164,7 +164,7 @@ export const CASES: Case[] = [
   { name: '--output with --output-dir', args: (c) => scan('--project', 'acme-web-prod', '--output-dir', c.tmp)(c), line: /^--output and --output-dir cannot be combined$/, usage: true },
   { name: 'two formats without --output-dir', args: scan('--project', 'acme-web-prod', '--format', 'csv'), line: /^several --format values need --output-dir DIR \(one file per format\)$/, usage: true },
   { name: '--impersonate-service-account bob', args: (c) => ['audit', '--project', 'acme-web-prod', '--impersonate-service-account', 'bob', '--output', c.out], line: /^--impersonate-service-account must be a service account email, got "bob"$/, usage: true },
-  { name: 'misspelt flag --projekt', args: scan('--projekt', 'acme-web-prod'), line: /^Unknown argument: projekt$/, usage: true },
+  { name: 'misspelt flag --projekt', args: scan('--projekt', 'acme-web-prod'), line: /^Unknown argument: projekt; did you mean --project\?$/ },
 ];
 
 beforeAll(async () => {

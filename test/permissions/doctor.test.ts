@@ -5,6 +5,8 @@ import { permissionsFor } from '../../src/google/permissions.js';
 import { runCli } from '../e2e/cli.js';
 
 const ORG = '482915736104';
+const PLACEHOLDER_NOTE =
+  "REPLACE_WITH_MEMBER in the commands above stands for the scanner's identity: replace it (user:…, serviceAccount:…, group:…), or rerun with --member, e.g. --member user:ana@example.com";
 let emu: RunningEmulator;
 
 beforeAll(async () => {
@@ -27,7 +29,7 @@ describe('doctor', () => {
         'ok       folders/731045829163: all 4 permissions held',
         'ok       projects/acme-data-prod: all 12 permissions held',
         'MISSING  projects/acme-legacy-billing: run.jobs.list, run.locations.list, run.revisions.list, run.services.getIamPolicy, run.services.list',
-        '         gcloud projects add-iam-policy-binding acme-legacy-billing --member=MEMBER --role=roles/iam.securityReviewer',
+        '         gcloud projects add-iam-policy-binding acme-legacy-billing --member=REPLACE_WITH_MEMBER --role=roles/run.viewer',
         'ok       projects/acme-payments-prod: all 12 permissions held',
         'ok       projects/acme-shared-svcs: all 12 permissions held',
         'ok       projects/acme-web-prod: all 12 permissions held',
@@ -40,6 +42,7 @@ describe('doctor', () => {
         '         gcloud services enable run.googleapis.com --project=acme-shared-svcs',
         'ok       run.googleapis.com in project acme-web-prod: enabled',
         'ok       run.googleapis.com in project acme-web-staging: enabled',
+        `NOTE     ${PLACEHOLDER_NOTE}`,
         'not ready: 1 of 10 resources lack permissions, 2 API checks failed',
         '',
       ].join('\n'),
@@ -69,9 +72,10 @@ describe('doctor', () => {
       const res = await runCli(['doctor', '--project', 'acme-web-prod', '--endpoint', narrow.url]);
       expect(res.stdout.split('\n').filter((l) => !l.startsWith('ok'))).toEqual([
         'MISSING  folders/731045829163: resourcemanager.folders.getIamPolicy',
-        '         gcloud resource-manager folders add-iam-policy-binding 731045829163 --member=MEMBER --role=roles/iam.securityReviewer',
+        '         gcloud resource-manager folders add-iam-policy-binding 731045829163 --member=REPLACE_WITH_MEMBER --role=roles/iam.securityReviewer',
         'MISSING  projects/acme-web-prod: iam.serviceAccountKeys.list',
-        '         gcloud projects add-iam-policy-binding acme-web-prod --member=MEMBER --role=roles/iam.securityReviewer',
+        '         gcloud projects add-iam-policy-binding acme-web-prod --member=REPLACE_WITH_MEMBER --role=roles/iam.securityReviewer',
+        `NOTE     ${PLACEHOLDER_NOTE}`,
         'not ready: 2 of 3 resources lack permissions, 0 API checks failed',
         '',
       ]);

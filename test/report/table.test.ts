@@ -47,8 +47,16 @@ describe('table', () => {
     }
     const narrow = renderToString('table', demoReport, { width: 60 });
     expect(narrow).toContain('   $ gcloud run services remove-iam-policy-binding \\\n       storefront --member=allUsers \\\n');
-    // A command with a word wider than the line is cut rather than split inside the word.
-    expect(narrow).toContain('   $ gcloud resource-manager folders remove-iam-policy-bind…\n   (full text in --format markdown, html or json)\n');
+    // A word wider than the line is broken inside with a backslash-newline, its rest at column 0: never cut.
+    expect(narrow).toContain(
+      [
+        '   $ gcloud resource-manager folders \\',
+        '       remove-iam-policy-binding 2000 --member=serviceAccou\\',
+        'nt:checkout-sa@acme-prod.iam.gserviceaccount.com \\',
+        '       --role=roles/owner',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('without colour no escape sequence at all; with colour only ours', () => {
@@ -78,9 +86,23 @@ describe('text helpers', () => {
     expect(wrap('東京東京東京 ab', 6)).toEqual(['東京東', '京東京', 'ab']);
     expect(wrap('aaaaaaaaaa bb', 4)).toEqual(['aaaa', 'aaaa', 'aa', 'bb']);
   });
-  test('commands wrap only between shell words, with continuations', () => {
+  test('commands wrap between shell words with continuations, and inside a word only where the shell rejoins it', () => {
     expect(shellWords(`a --x="b c" 'd e' f\\ g`)).toEqual(['a', '--x="b c"', "'d e'", 'f\\ g']);
-    expect(wrapCommand(`gcloud x --display-name="a b c d" --project=p`, 24, 4)).toEqual(['gcloud x \\', '    --display-name="a b c d" \\', '    --project=p']);
+    const layout = (width: number) => ({ width, first: '', next: '    ' });
+    expect(wrapCommand(`gcloud x --display-name="a b c d" --project=p`, layout(30))).toEqual(['gcloud x \\', '    --display-name="a b c d" \\', '    --project=p']);
+    // Single quotes are closed before the backslash-newline and reopened after it; the rest starts at column 0.
+    expect(wrapCommand(`gcloud x --condition='expression=a < b,title=t'`, layout(30))).toEqual([
+      "gcloud x --condition='expres'\\",
+      "'sion=a < b,title=t'",
+    ]);
+    // Never inside \x, next to a quote or after `$`; double quotes take a plain backslash-newline.
+    expect(wrapCommand(`echo abcdefghij\\ klmnopqrstuv"wx yz"`, layout(16))).toEqual(['echo \\', '    abcdefghij\\', '\\ klmnopqrstu\\', 'v"wx yz"']);
+    // A comment is never continued with a backslash (the next line would run): it becomes comment lines.
+    expect(wrapCommand('# choose the roles it needs and grant each one', { width: 24, first: '$ ', next: '  ' })).toEqual([
+      '$ # choose the roles it',
+      '  # needs and grant each',
+      '  # one',
+    ]);
   });
   test('summaryLine', () => {
     const clean = { ...demoReport, findings: [], errors: [], coverage: { ...demoReport.coverage, unreadable: [] } };

@@ -7,6 +7,22 @@ import { exitCodeFor } from '../exit-codes.js';
 import { checkReportArgs, emitReport } from './emit.js';
 import { capFrom } from './least.js';
 
+/** The emulator port the hints use; `emulator` listens there by default. */
+export const HINT_PORT = 8085;
+
+/**
+ * What to run next, as printed: after `npm ci` the package's own bin is reachable through `npx` from the checkout
+ * (a bare `cloudrun-auditor` is not on PATH until `npm link`). test/cli/demo-hints.test.ts runs these lines.
+ */
+export function tryItHints(org: string): string[] {
+  return [
+    'Try it yourself, from this directory: serve the demo organisation in one terminal,',
+    `  npx cloudrun-auditor emulator --port ${HINT_PORT}`,
+    'and audit it from another:',
+    `  npx cloudrun-auditor audit --organization ${org} --endpoint http://127.0.0.1:${HINT_PORT}`,
+  ];
+}
+
 /**
  * The first thing a new user runs: the full audit of a bundled organisation, served by the emulator on
  * 127.0.0.1 and read through the real Google client libraries. Exits 0 whatever it finds (it is a demo);
@@ -33,7 +49,7 @@ export async function demoCommand(raw: unknown): Promise<void> {
     const code = exitCodeFor({ findings: report.findings, errorCount: report.errors.length, failOn: 'high', allowIncomplete: false });
     process.stderr.write(
       `\n${emulator.requests.length} API requests served. A real \`cloudrun-auditor audit\` of this organisation would exit ${code}` +
-        ` (--fail-on high). Try: cloudrun-auditor audit --organization ${org.id} --endpoint <url of \`cloudrun-auditor emulator\`>\n`,
+        ` (--fail-on high).\n${tryItHints(org.id).join('\n')}\n`,
     );
   } finally {
     await emulator.close();

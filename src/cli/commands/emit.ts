@@ -13,6 +13,7 @@ import { isGcsUrl, parseGcsUrl } from '../../google/gcs-url.js';
 import { contentTypeFor, uploadReportObjects, type GcsConnectionArgs } from '../gcs-output.js';
 import { isJsonLog, recordSummary } from '../log.js';
 import { runSummary } from '../run-summary.js';
+import { tableWidth, widthFlag } from '../width.js';
 
 export interface ReportArgs extends GcsConnectionArgs {
   rules?: string;
@@ -24,6 +25,7 @@ export interface ReportArgs extends GcsConnectionArgs {
   'allow-incomplete'?: boolean;
   'sarif-location'?: string;
   quiet?: boolean;
+  width?: number;
 }
 
 
@@ -41,6 +43,7 @@ export function formatsFrom(args: ReportArgs): Format[] {
   }
   const dir = args['output-dir'];
   if (dir !== undefined && isGcsUrl(dir)) parseGcsUrl(dir, '--output-dir');
+  widthFlag(args.width);
   return formats;
 }
 
@@ -77,7 +80,7 @@ function renderOptions(args: ReportArgs, toTerminal: boolean): RenderOptions {
   return {
     color: toTerminal && process.stdout.isTTY === true && !noColor,
     failOn: (args['fail-on'] ?? 'high') as FailOn,
-    width: toTerminal ? Math.max(60, Math.min(process.stdout.columns || 100, 160)) : 100,
+    width: toTerminal ? tableWidth(args.width, process.env, process.stdout.isTTY === true ? process.stdout.columns : undefined) : (args.width ?? 100),
     // Only a file the user named: the bundled rules file is not in their repository.
     ...(sarifFile !== undefined ? { sarifLocation: sarifFile } : {}),
     rulesMeta: RULES.map((r) => ({

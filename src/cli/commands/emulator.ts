@@ -19,7 +19,7 @@ export async function emulatorCommand(raw: unknown): Promise<void> {
   }
   process.stdout.write(
     `Google API emulator serving ${scenario.organization.displayName} (organizations/${scenario.organization.id}) at ${emulator.url}\n` +
-      `Try: cloudrun-auditor audit --organization ${scenario.organization.id} --endpoint ${emulator.url}\nCtrl-C stops it.\n`,
+      `Try: npx cloudrun-auditor audit --organization ${scenario.organization.id} --endpoint ${emulator.url}\nCtrl-C stops it.\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => void emulator!.close().then(resolve);

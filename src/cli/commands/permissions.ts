@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { memberFlag } from '../../permissions/advice.js';
 import { permissionPlan } from '../../permissions/plan.js';
 import { renderPlanJson, renderPlanText } from '../../permissions/render.js';
 import { writeChunks } from '../output.js';
@@ -12,16 +13,12 @@ interface PermissionsArgs {
   output?: string;
 }
 
-const MEMBER = /^(serviceAccount|user|group|principal|principalSet):\S+$/;
-
 export async function permissionsCommand(raw: unknown): Promise<void> {
   const args = raw as PermissionsArgs;
   if (args.organization !== undefined && !/^[1-9][0-9]{0,19}$/.test(args.organization.replace(/^organizations\//, ''))) {
     throw new UserError('USAGE', `--organization must be a numeric organization ID such as 123456789012, got ${JSON.stringify(args.organization)}`);
   }
-  if (args.member !== undefined && !MEMBER.test(args.member)) {
-    throw new UserError('USAGE', `--member must be an IAM member such as serviceAccount:auditor@sec-tools.iam.gserviceaccount.com, got ${JSON.stringify(args.member)}`);
-  }
+  memberFlag(args.member);
   const plan = permissionPlan({ usageInsights: args['usage-insights'] === true, assetInventory: args.source === 'asset-inventory' });
   const text =
     args.format === 'json'
