@@ -3,7 +3,6 @@ import { escapeHtmlLine, escapeMarkdown, fenceFor } from './escape.js';
 import type { RenderOptions } from './options.js';
 import { activeCausesOf, activeFindingCount, countBySeverity, coverageLine, scannedLine, summaryLine } from './summary.js';
 import { safeText } from './sanitize.js';
-import { oneLine, stripControls } from './text.js';
 import { workloadLabel } from './workload.js';
 
 export const SEVERITY_ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
