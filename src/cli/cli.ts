@@ -14,7 +14,6 @@ import { SelfExplainingUsageError } from './usage-error.js';
 import { configureLog, LOG_FORMATS, logError, logExit, logFormatFromArgv } from './log.js';
 
 const scopeGroup = 'Scope:';
-
 const connGroup = 'Connection:';
 
 function scopeOptions<T>(y: Argv<T>) {
