@@ -17,7 +17,6 @@ import { unknownArgumentsMessage } from './did-you-mean.js';
 import { SelfExplainingUsageError } from './usage-error.js';
 
 const scopeGroup = 'Scope:';
-
 const connGroup = 'Connection:';
 
 function scopeOptions<T>(y: Argv<T>) {
