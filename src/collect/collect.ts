@@ -324,7 +324,11 @@ class Collector {
     this.accounts.set(email, read());
   }
 
-  /** A project's service accounts by lower-case email; undefined when the list failed (each account is then read with get, which says why). */
+  /**
+   * A project's service accounts by lower-case email; undefined when the list failed, and each account is then
+   * read with get. A refusal (403: a role with get but not list) is only a slower path; any other failure of the
+   * list is also recorded, so a broken answer is never passed over in silence.
+   */
   private accountList(projectId: string): Promise<Map<string, ApiServiceAccount> | undefined> {
     let list = this.accountLists.get(projectId);
     if (!list) {
@@ -332,6 +336,7 @@ class Collector {
         (accounts) => new Map(accounts.map((a) => [String(a.email).toLowerCase(), a])),
         (e: unknown) => {
           if (!isGoogleCallError(e)) throw e;
+          if (e.status !== 403) this.record(e);
           return undefined;
         },
       );

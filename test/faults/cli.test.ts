@@ -10,7 +10,11 @@ import { exactPath } from './matrix.js';
 
 /** The same faults through the built CLI: what a user sees on stdout, stderr and in the exit code. */
 
-const demo = loadScenario(DEMO_SCENARIO_PATH);
+/**
+ * The demo with its two regions out of the cross-region lists' reach: the collector lists each on its own, so a
+ * fault can hit one region's services or jobs list (and the fallback path is exercised through the CLI).
+ */
+const demo = { ...loadScenario(DEMO_SCENARIO_PATH), unreachable: { regions: ['europe-west1', 'us-central1'] } };
 const SERVICES = '/v2/projects/acme-web-prod/locations/europe-west1/services';
 const JOBS = '/v2/projects/acme-web-prod/locations/us-central1/jobs';
 const running: RunningEmulator[] = [];
