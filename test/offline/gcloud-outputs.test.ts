@@ -140,6 +140,16 @@ describe('revisions whose service is not in the inputs are audited as revisions'
     expect(code).toBe(3);
   });
 
+  test('with the project described (the reported case): both revisions are audited, named by ID, and nothing is undecided', async () => {
+    const project = join(dir, 'acme-orders.project.json');
+    writeFileSync(project, JSON.stringify({ projectId: 'acme-orders', projectNumber: '640318125577', lifecycleState: 'ACTIVE', name: 'acme-orders' }));
+    const { report } = await audit(fixture('revisions-list.orders.json'), project);
+    expect(report.summary.revisions).toBe(2);
+    expect(brief(report)).toEqual(['high default-identity projects/acme-orders/locations/europe-west1/services/orders/revisions/orders-00001-kaz']);
+    // orders-runtime@acme-orders lives in acme-orders = 640318125577: decided, so no cross-project finding and no note.
+    expect(report.notes).toBeUndefined();
+  });
+
   test('with its service given, a revision sits under the service as before (no orphan error)', async () => {
     const svc = join(dir, 'orders.service.json');
     writeFileSync(
