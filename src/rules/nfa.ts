@@ -1,8 +1,9 @@
 /**
  * A Thompson automaton, the matcher behind globs. It is run by keeping the set of states the text so far can be
  * in (never by trying one path and backing up), so a match costs at most text length × automaton size steps,
- * whatever the pattern. The same automata are what language.ts intersects with the shape of a name to tell a
- * pattern that can never match.
+ * whatever the pattern; the sets met are remembered with their transitions (a DFA built as it is needed), so the
+ * usual pattern costs one table step per character. The same automata are what language.ts intersects with the
+ * shape of a name to tell a pattern that can never match.
  */
 
 /** A state that consumes one character of its class. */
@@ -117,20 +118,22 @@ function addClosure(nfa: Nfa, mark: Int32Array, stack: Int32Array, gen: number, 
   return len;
 }
 
-/** Steps through the automaton from the states `cur` (CHAR and MATCH states only) over text[from…]; the general case. */
-function simulate(nfa: Nfa, states: Int32Array, text: string, from: number): boolean {
+type Scratch = NonNullable<Nfa['scratch']>;
+
+function scratchOf(nfa: Nfa): Scratch {
   const n = nfa.kind.length;
-  const s = (nfa.scratch ??= {
-    cur: new Int32Array(n),
-    next: new Int32Array(n),
-    mark: new Int32Array(n),
-    stack: new Int32Array(n),
-    gen: 0,
-  });
+  const s = (nfa.scratch ??= { cur: new Int32Array(n), next: new Int32Array(n), mark: new Int32Array(n), stack: new Int32Array(n), gen: 0 });
+  // Marks are compared with a generation number, so they need clearing only when it would overflow.
   if (s.gen > 0x3fffffff) {
     s.mark.fill(0);
     s.gen = 0;
   }
+  return s;
+}
+
+/** Steps through the automaton from `states` (CHAR and MATCH states only) over text[from…]: the general case. */
+function simulate(nfa: Nfa, states: Int32Array, text: string, from: number): boolean {
+  const s = scratchOf(nfa);
   const { kind, cls, out1 } = nfa;
   const { mark, stack } = s;
   let cur = s.cur;
@@ -159,12 +162,7 @@ function simulate(nfa: Nfa, states: Int32Array, text: string, from: number): boo
 
 /** The states reached from `states` on `code`, sorted (so equal sets have equal keys). */
 function step(nfa: Nfa, states: Int32Array, code: number): Int32Array {
-  const n = nfa.kind.length;
-  const s = (nfa.scratch ??= { cur: new Int32Array(n), next: new Int32Array(n), mark: new Int32Array(n), stack: new Int32Array(n), gen: 0 });
-  if (s.gen > 0x3fffffff) {
-    s.mark.fill(0);
-    s.gen = 0;
-  }
+  const s = scratchOf(nfa);
   const gen = ++s.gen;
   let len = 0;
   for (const st of states) {
