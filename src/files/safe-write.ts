@@ -41,11 +41,13 @@ const NAME_ATTEMPTS = 8;
 async function createTemp(target: string): Promise<{ path: string; handle: FileHandle }> {
   for (let i = 0; i < NAME_ATTEMPTS; i++) {
     const path = tempNameFor(target);
+    // Registered before the open: a signal handled while it is in flight must still find the file to remove.
+    liveTemps.add(path);
     try {
       const handle = await open(path, EXCLUSIVE_CREATE, 0o666);
-      liveTemps.add(path);
       return { path, handle };
     } catch (e) {
+      liveTemps.delete(path);
       if (errnoCode(e) !== 'EEXIST') throw e;
     }
   }
