@@ -3,7 +3,7 @@ import { errorForStatus, runNotFound } from './google-errors.js';
 import { flag, projectFor } from './guards.js';
 import { listBody } from './paging.js';
 import { renderPolicy, requestedVersion } from './policy.js';
-import { regionDisplayName } from './regions.js';
+import { CLOUD_RUN_REGION_IDS, regionDisplayName } from './regions.js';
 import { jobJson, jobName, revisionJson, revisionsOf, serviceJson, serviceName, type Json } from './run-shapes.js';
 import type { ScenarioJob, ScenarioProject, ScenarioService } from './scenario.js';
 
@@ -143,13 +143,16 @@ export function getJobIamPolicy(ctx: RequestContext): Json {
   return { ...renderPolicy(job.iamPolicy, requestedVersion(ctx), jobName(project, job)) };
 }
 
-/** The regions a project's Run v1 locations list shows: the scenario's, or those it uses plus us-central1. */
+/**
+ * The regions a project's Run v1 locations list shows: the scenario's, else every region Cloud Run serves
+ * (plus any region the project's services or jobs name that the list does not hold).
+ */
 export function regionsOf(project: ScenarioProject): string[] {
   if (project.locations) return [...project.locations];
-  const set = new Set<string>(['us-central1']);
+  const set = new Set<string>(CLOUD_RUN_REGION_IDS);
   for (const s of project.services ?? []) set.add(s.region);
   for (const j of project.jobs ?? []) set.add(j.region);
-  return [...set].sort();
+  return [...set];
 }
 
 export function listLocations(ctx: RequestContext): Json {

@@ -227,6 +227,23 @@ describe('unreachable regions (a scenario fault)', () => {
     }
   });
 
+  it('a scenario-wide fault applies to every project that does not set its own', async () => {
+    const s = demoScenario();
+    s.unreachable = { regions: ['us-central1'] };
+    s.projects.find((p) => p.projectId === 'acme-payments-prod')!.unreachable = { regions: ['europe-west1'] };
+    const emu = await startEmulator({ scenario: s });
+    try {
+      const c = realClients(emu);
+      const web = await c.runV1.projects.locations.services.list({ parent: 'projects/acme-web-prod/locations/-' });
+      expect(web.data.unreachable).toEqual(['us-central1']);
+      expect((web.data.items ?? []).some((i) => i.metadata?.labels?.['cloud.googleapis.com/location'] === 'us-central1')).toBe(false);
+      const payments = await c.runV1.projects.locations.services.list({ parent: 'projects/acme-payments-prod/locations/-' });
+      expect([names(payments.data.items), payments.data.unreachable]).toEqual([['ledger', 'payments-api'], ['europe-west1']]);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('with regionalStatus, every request naming the region fails with that Google error', async () => {
     const emu = await startEmulator({ scenario: scenario(503) });
     try {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOUD_RUN_REGION_IDS } from '../../src/emulator/regions.js';
 import type { Scenario } from '../../src/emulator/scenario.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import { caught, demoScenario, realClients, type RealClients } from './clients.js';
@@ -246,16 +247,42 @@ describe('Run v2 against the demo organisation', () => {
     expect(typeof e3.data === 'object' ? e3.data.error?.status : undefined).toBe('NOT_FOUND');
   });
 
-  it('lists Cloud Run regions with Run v1 locations, paged', async () => {
+  it('lists every Cloud Run region with Run v1 locations, paged, with display names', async () => {
     const { data } = await c.runV1.projects.locations.list({ name: 'projects/acme-web-prod' });
-    expect(data.locations).toEqual([
-      { name: 'projects/acme-web-prod/locations/europe-west1', locationId: 'europe-west1', displayName: 'Belgium', labels: { 'cloud.googleapis.com/region': 'europe-west1' } },
-      { name: 'projects/acme-web-prod/locations/us-central1', locationId: 'us-central1', displayName: 'Iowa', labels: { 'cloud.googleapis.com/region': 'us-central1' } },
-    ]);
-    const p1 = await cp.runV1.projects.locations.list({ name: 'projects/415104041262' });
-    expect(p1.data.locations?.map((l) => l.locationId)).toEqual(['europe-west1']);
-    const p2 = await cp.runV1.projects.locations.list({ name: 'projects/415104041262', pageToken: p1.data.nextPageToken ?? '' });
-    expect(p2.data.locations?.map((l) => l.locationId)).toEqual(['us-central1']);
-    expect(p2.data.nextPageToken).toBeUndefined();
+    const ids = (data.locations ?? []).map((l) => l.locationId);
+    expect(ids).toEqual([...CLOUD_RUN_REGION_IDS]);
+    expect(ids).toHaveLength(42);
+    expect(data.locations?.find((l) => l.locationId === 'us-central1')).toEqual({
+      name: 'projects/acme-web-prod/locations/us-central1',
+      locationId: 'us-central1',
+      displayName: 'Iowa',
+      labels: { 'cloud.googleapis.com/region': 'us-central1' },
+    });
+    expect(data.locations?.find((l) => l.locationId === 'europe-west1')?.displayName).toBe('Belgium');
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const { data: page } = await cp.runV1.projects.locations.list({ name: 'projects/415104041262', ...(pageToken ? { pageToken } : {}) });
+      pages++;
+      seen.push(...(page.locations ?? []).map((l) => l.locationId ?? ''));
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    expect([pages, seen]).toEqual([42, ids]);
+  });
+
+  it('lists only the scenario locations where a project names them', async () => {
+    const s = demoScenario();
+    s.projects[0]!.locations = ['us-east4', 'europe-west1'];
+    const one = await startEmulator({ scenario: s });
+    try {
+      const { data } = await realClients(one).runV1.projects.locations.list({ name: `projects/${s.projects[0]!.projectId}` });
+      expect(data.locations?.map((l) => [l.locationId, l.displayName])).toEqual([
+        ['us-east4', 'Northern Virginia'],
+        ['europe-west1', 'Belgium'],
+      ]);
+    } finally {
+      await one.close();
+    }
   });
 });
