@@ -54,6 +54,18 @@ describe('--qpm', () => {
   });
 });
 
+describe('--region', () => {
+  test('a region no scanned project offers exits 2 with one line and the nearest region, before any workload is read', async () => {
+    const emu = await demo();
+    const res = await runCli(['audit', '--organization', ORG, '--endpoint', emu.url, '--region', 'us-centrall1', '--format', 'json']);
+    await emu.close();
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr.split('\n')[0]).toBe('cloudrun-auditor: --region us-centrall1 is not a Cloud Run region of any scanned project (did you mean us-central1?)');
+    expect(emu.requests.filter((r) => /\/(services|jobs|revisions)\b/.test(r.path))).toEqual([]);
+  });
+});
+
 describe('--verbose and --concurrency', () => {
   test('--verbose prints every request per API, the same counts the server saw', async () => {
     const emu = await demo();
