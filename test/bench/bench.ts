@@ -98,8 +98,10 @@ async function scan(name: string, shape: OrgShape, latencyMs: number, concurrenc
   const emu: RunningEmulator = await startEmulator({ scenario, latencyMs });
   const cpu = process.cpuUsage();
   try {
+    // The report goes to stdout, which runChild discards: `--output /dev/null` is refused (a device is never a report
+    // target; as root the old writer replaced /dev/null itself with a regular file).
     const res = await runChild([
-      'audit', '--organization', ORG_ID, '--endpoint', emu.url, '--format', 'json', '--output', '/dev/null', '--quiet',
+      'audit', '--organization', ORG_ID, '--endpoint', emu.url, '--format', 'json', '--output', '-', '--quiet',
       ...(concurrency !== CONCURRENCY ? ['--concurrency', String(concurrency)] : []), ...extra,
     ]);
     const seen = new Set<string>();

@@ -64,12 +64,21 @@ describe('what stands at the target', () => {
     expect(names()).toEqual(['pipe']);
   });
 
-  test('/dev/null is refused and stays a character device (the old writer, as root, replaced it with a file)', async () => {
-    await expect(writeFileSafely('/dev/null', ['x'])).rejects.toMatchObject({
+  test('a character device is refused and stays one (the old writer, as root, replaced /dev/null with a file)', async () => {
+    // A private copy of /dev/null (same major/minor) where root may make one, so a broken writer harms only the test.
+    const device = join(dir, 'null');
+    let target = device;
+    try {
+      execFileSync('mknod', ['-m', '666', device, 'c', '1', '3'], { stdio: 'ignore' });
+    } catch {
+      target = '/dev/null'; // not root: the writer could not replace /dev/null anyway
+    }
+    expect(lstatSync(target).isCharacterDevice()).toBe(true);
+    await expect(writeFileSafely(target, ['x'])).rejects.toMatchObject({
       code: 'OUTPUT',
-      message: 'cannot write /dev/null: it is a character device, not a regular file',
+      message: `cannot write ${target}: it is a character device, not a regular file`,
     });
-    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(lstatSync(target).isCharacterDevice()).toBe(true);
   });
 
   test('a directory is refused', async () => {
