@@ -16,11 +16,35 @@ export function isStdout(file: string | undefined): file is undefined | '-' {
   return file === undefined || file === '-';
 }
 
+/**
+ * Set once the reader of stdout has gone (`… | head`): what is left of the report has nowhere to go, which is
+ * the reader's choice, not a failure of the scan. The run ends with its usual exit code and stderr summary.
+ */
+let stdoutGone = false;
+
+/**
+ * Called once at start-up: a closed pipe on stdout (EPIPE) stops report output quietly instead of surfacing as
+ * an "internal error" (or an uncaught one, when Node reports it after the last write).
+ */
+export function guardStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') stdoutGone = true;
+    else throw e;
+  });
+}
+
 /** Writes chunks to `file` safely (all or nothing, never through a link or onto a device), or to stdout. */
 export async function writeChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
   if (isStdout(file)) {
     for (const chunk of chunks) {
-      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+      if (stdoutGone) return;
+      if (process.stdout.write(chunk)) continue;
+      try {
+        await once(process.stdout, 'drain');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
+        throw e;
+      }
     }
     return;
   }

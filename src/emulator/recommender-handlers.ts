@@ -10,7 +10,6 @@ import {
   fullResourceName,
   hasRecommendation,
   insightJson,
-  realPermissionCount,
   recommendationJson,
   runRecommendationJson,
   type UsageContext,
@@ -75,7 +74,9 @@ function usageHere(ctx: RequestContext, parent: Parent): UsageContext[] {
         parent: parent.canonical,
         target,
         binding,
-        totalPermissions: realPermissionCount(usage.role, included),
+        // The size of the role this emulator serves through roles.get, so that the Recommender and every role
+        // expansion in the scanner agree on one number (the bundled owner/editor/viewer are trimmed copies).
+        totalPermissions: included,
         replacementPermissions: replacement.size,
       };
     })

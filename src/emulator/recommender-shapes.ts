@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { packagePath } from '../paths.js';
 import { hexOf, timestampFor, uuidFor } from './ids.js';
 import type { ScenarioBinding, ScenarioRoleUsage, ScenarioRunRecommendation } from './scenario.js';
 
@@ -15,19 +13,6 @@ export const IAM_RECOMMENDER = 'google.iam.policy.Recommender';
 export const RUN_IDENTITY_RECOMMENDER = 'google.run.service.IdentityRecommender';
 
 const NINETY_DAYS = '7776000s';
-
-let realCounts: Map<string, number> | undefined;
-
-/** A role's true size: the bundled copies of owner/editor/viewer are trimmed, and their real count is recorded. */
-export function realPermissionCount(role: string, included: number): number {
-  if (!realCounts) {
-    const file = JSON.parse(readFileSync(packagePath('src', 'emulator', 'data', 'predefined-roles.json'), 'utf8')) as {
-      _source?: { truncated?: Record<string, { realCount: number }> };
-    };
-    realCounts = new Map(Object.entries(file._source?.truncated ?? {}).map(([k, v]) => [k, v.realCount]));
-  }
-  return realCounts.get(role) ?? included;
-}
 
 /** The place a usage entry names, as a full resource name (projects by number, as Google writes them). */
 export function fullResourceName(resource: string, projectNumber: (id: string) => string | undefined): string {

@@ -81,13 +81,10 @@ const OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const
 
 export function* csv(report: Report, _opts: RenderOptions = {}): Iterable<string> {
   yield stringify([[...CSV_COLUMNS]], OPTIONS);
-  for (const f of report.findings) {
-    const row = cells(f);
-    // Commands join several values, each bounded already, so a cell is never cut here (Infinity).
-    yield stringify([CSV_COLUMNS.map((c) => neutraliseFormula(safeText(row[c], Infinity)))], OPTIONS);
-  }
-  for (const e of report.errors) {
-    const row = errorCells(e);
-    yield stringify([CSV_COLUMNS.map((c) => neutraliseFormula(row[c]))], OPTIONS);
-  }
+  // Commands join several values, each bounded already, so a cell is never cut here (Infinity).
+  const line = (row: Record<CsvColumn, string>): string =>
+    stringify([CSV_COLUMNS.map((c) => neutraliseFormula(safeText(row[c], Infinity)))], OPTIONS);
+  for (const f of report.findings) yield line(cells(f));
+  // Error rows carry Google's words (messages, API names): the same sanitising as findings.
+  for (const e of report.errors) yield line(errorCells(e));
 }

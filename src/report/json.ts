@@ -99,16 +99,28 @@ export function* json(report: Report, _opts: RenderOptions = {}): Iterable<strin
 
 function* jsonChunks(report: Report): Iterable<string> {
   const r = orderReport(report);
-  const { findings, errors, notes, ...head } = r;
+  // Causes and findings grow with the organisation: one chunk per item, so memory stays flat however big it is.
+  const { causes, findings, errors, notes, ...head } = r;
   const headText = JSON.stringify(head, null, 2);
-  yield headText.slice(0, -2) + ',\n  "findings": ';
-  if (findings.length === 0) yield '[]';
-  else {
-    for (let i = 0; i < findings.length; i++) {
-      yield (i === 0 ? '[\n    ' : ',\n    ') + indent(JSON.stringify(findings[i], null, 2), '    ');
-    }
-    yield '\n  ]';
+  yield headText.slice(0, -2);
+  if (causes !== undefined) {
+    yield ',\n  "causes": ';
+    yield* arrayChunks(causes);
   }
+  yield ',\n  "findings": ';
+  yield* arrayChunks(findings);
   const tail = notes !== undefined ? ',\n  "notes": ' + indent(JSON.stringify(notes, null, 2), '  ') : '';
   yield ',\n  "errors": ' + indent(JSON.stringify(errors, null, 2), '  ') + tail + '\n}\n';
+}
+
+/** A top-level array of the report, as JSON.stringify(…, null, 2) lays it out, one element per chunk. */
+function* arrayChunks(items: readonly unknown[]): Iterable<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    yield (i === 0 ? '[\n    ' : ',\n    ') + indent(JSON.stringify(items[i], null, 2), '    ');
+  }
+  yield '\n  ]';
 }

@@ -128,7 +128,7 @@ describe('permissions-of and recommend', () => {
 
     const text = await runCli(['recommend', 'acme-data-prod/us-central1/cleanup', '--snapshot', snap], env());
     expect(text.stdout).toContain('Proposed: custom role projects/acme-data-prod/roles/leastPrivilege_207384615950Compute with 3 permissions (no predefined role holds datastore.entities.delete, datastore.entities.list)');
-    expect(text.stdout).toContain('  roles/editor on project acme-data-prod: used 3 of 11,979 in 90 days (3 exercised, 0 inferred)');
+    expect(text.stdout).toContain('  roles/editor on project acme-data-prod: used 3 of 938 in 90 days (3 exercised, 0 inferred)');
     expect(text.stdout).toContain("  gcloud iam roles create leastPrivilege_207384615950Compute --project=acme-data-prod --title='Least privilege for 207384615950-compute' --permissions=datastore.entities.delete,datastore.entities.list,logging.logEntries.create --stage=GA");
   });
 

@@ -55,18 +55,18 @@ describe('usage evidence on the demo organisation', () => {
     expect(used).toEqual({
       'serviceAccount:207384615950-compute@developer.gserviceaccount.com roles/editor projects/acme-data-prod': [
         ['datastore.entities.delete', 'datastore.entities.list', 'logging.logEntries.create'],
-        11979,
+        938,
         null,
       ],
-      'serviceAccount:reporting-sa@acme-data-prod.iam.gserviceaccount.com roles/owner projects/acme-data-prod': [[], 13568, 'REMOVE_ROLE'],
+      'serviceAccount:reporting-sa@acme-data-prod.iam.gserviceaccount.com roles/owner projects/acme-data-prod': [[], 1175, 'REMOVE_ROLE'],
       'serviceAccount:payments-runtime@acme-payments-prod.iam.gserviceaccount.com roles/editor folders/731045829163': [
         ['cloudsql.instances.connect', 'cloudsql.instances.get', 'cloudtrace.traces.patch', 'logging.logEntries.create', 'monitoring.timeSeries.create', 'pubsub.topics.publish'],
-        11979,
+        938,
         'REPLACE_ROLE',
       ],
       'serviceAccount:415104041262-compute@developer.gserviceaccount.com roles/editor projects/acme-web-prod': [
         ['cloudtrace.traces.patch', 'logging.logEntries.create', 'monitoring.timeSeries.create'],
-        11979,
+        938,
         'REPLACE_ROLE',
       ],
     });
@@ -86,7 +86,7 @@ describe('usage evidence on the demo organisation', () => {
     ]);
     const payments = f.find((x) => x.resource.endsWith('/payments-api'));
     expect(payments?.message).toBe(
-      'service `payments-api` (us-central1, acme-payments-prod) runs as payments-runtime@acme-payments-prod.iam.gserviceaccount.com, which used 6 of 11,979 permissions of roles/editor (granted on folder 731045829163 (prod)) in 90 days; replace it with roles/cloudtrace.agent, roles/logging.logWriter, roles/monitoring.metricWriter, roles/pubsub.publisher. The IAM Recommender proposes REPLACE_ROLE (roles/cloudsql.client, roles/cloudtrace.agent, roles/logging.logWriter, roles/monitoring.metricWriter, roles/pubsub.publisher).',
+      'service `payments-api` (us-central1, acme-payments-prod) runs as payments-runtime@acme-payments-prod.iam.gserviceaccount.com, which used 6 of 938 permissions of roles/editor (granted on folder 731045829163 (prod)) in 90 days; replace it with roles/cloudtrace.agent, roles/logging.logWriter, roles/monitoring.metricWriter, roles/pubsub.publisher. The IAM Recommender proposes REPLACE_ROLE (roles/cloudsql.client, roles/cloudtrace.agent, roles/logging.logWriter, roles/monitoring.metricWriter, roles/pubsub.publisher).',
     );
     expect(payments?.evidence['alreadyGranted']).toEqual(['cloudsql.instances.connect', 'cloudsql.instances.get']);
     expect(payments?.remediation.commands).toEqual([

@@ -39,7 +39,8 @@ describe('one source of advice for a missing permission', () => {
 
   test('the demo project that denies run.*: audit and doctor name the same role, roles/run.viewer', async () => {
     const audit = await auditAdvice(['--organization', ORG, '--endpoint', emu.url]);
-    expect(audit.get('run.locations.list')).toBe('roles/run.viewer');
+    expect(audit.get('run.services.list')).toBe('roles/run.viewer');
+    expect(audit.get('run.jobs.list')).toBe('roles/run.viewer');
     const doctor = await doctorRoles(['--organization', ORG, '--endpoint', emu.url], 'projects/acme-legacy-billing');
     expect(doctor.fix).toEqual(['gcloud projects add-iam-policy-binding acme-legacy-billing --member=REPLACE_WITH_MEMBER --role=roles/run.viewer']);
   }, 60_000);

@@ -52,9 +52,11 @@ describe('json', () => {
     expect(validateReport(parsed)).toEqual({ valid: true, errors: [] });
   });
 
-  test('streams one chunk per finding', () => {
+  test('streams one chunk per finding and per cause', () => {
     const chunks = [...json(demoReport, {})];
-    expect(chunks.length).toBe(demoReport.findings.length + 3);
+    const causes = demoReport.causes?.length ?? 0;
+    // head, findings key, closing bracket, errors/tail; plus, when there are causes, their key and closing bracket.
+    expect(chunks.length).toBe(demoReport.findings.length + 4 + (causes > 0 ? causes + 2 : demoReport.causes ? 2 : 0));
     const empty = { ...demoReport, findings: [], errors: [] };
     expect(renderToString('json', empty)).toBe(JSON.stringify(orderReport(empty), null, 2) + '\n');
   });
