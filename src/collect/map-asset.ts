@@ -37,13 +37,19 @@ function obj(v: unknown): JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
 }
 
+/** The v2 ingress of a v1 annotation value; own keys only, so a value such as `constructor` is simply unknown. */
+function ingressOf(annotation: string): string {
+  return Object.hasOwn(INGRESS, annotation) ? (INGRESS[annotation] ?? 'INGRESS_TRAFFIC_UNSPECIFIED') : 'INGRESS_TRAFFIC_UNSPECIFIED';
+}
+
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 function strings(v: unknown, drop: (k: string) => boolean = () => false): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(obj(v))) if (typeof x === 'string' && !drop(k)) out[k] = x;
+  // defineProperty, not assignment: a key named __proto__ (legal in Google's labels) must stay a key.
+  for (const [k, x] of Object.entries(obj(v))) if (typeof x === 'string' && !drop(k)) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -104,7 +110,7 @@ export function serviceFromAsset(asset: AssetResource, projectId: string): ApiSe
     name: `projects/${projectId}/locations/${parsed.region}/services/${parsed.id}`,
     labels: strings(meta['labels'], (k) => k === LOCATION_LABEL),
     annotations: strings(meta['annotations'], (k) => SYSTEM_ANNOTATION.test(k)),
-    ingress: INGRESS[annotations['run.googleapis.com/ingress'] ?? 'all'] ?? 'INGRESS_TRAFFIC_UNSPECIFIED',
+    ingress: ingressOf(annotations['run.googleapis.com/ingress'] ?? 'all'),
     invokerIamDisabled: annotations['run.googleapis.com/invoker-iam-disabled'] === 'true',
     template: {},
     traffic: trafficOf(spec['traffic'], latestReady),

@@ -101,7 +101,7 @@ function projectMatches(p: ScenarioProject, terms: Term[]): boolean {
         return p.number === value;
       default: {
         const key = field.slice('labels.'.length);
-        const v = p.labels?.[key];
+        const v = p.labels !== undefined && Object.hasOwn(p.labels, key) ? p.labels[key] : undefined;
         return v !== undefined && (value === '*' || glob(value, v));
       }
     }

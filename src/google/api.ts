@@ -512,7 +512,8 @@ function labelsOf(obj: JsonObject, what: string): Record<string, string> {
   if (l === undefined || l === null) return {};
   if (!isObject(l)) throw new BadResponseError(`${what}: labels is not an object`);
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(l)) if (typeof v === 'string') out[k] = v;
+  // defineProperty, not assignment: a label key named __proto__ must stay a key.
+  for (const [k, v] of Object.entries(l)) if (typeof v === 'string') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

@@ -76,6 +76,18 @@ describe('CAI Run records mapped into the inventory', () => {
     expect([s.creator, s.lastModifier, s.uri, s.latestReadyRevision]).toEqual(['dev@shop.example', 'ci@shop-prod.iam.gserviceaccount.com', 'https://cart-abcdefghij-ew.a.run.app', 'cart-00003-xyz']);
   });
 
+  test('keys and values that are names of Object.prototype members: a label __proto__ is kept, ingress constructor is unknown', () => {
+    const hostile = JSON.parse(JSON.stringify(service)) as AssetResource;
+    const meta = (hostile.resource as { metadata: { labels: Record<string, string>; annotations: Record<string, string> } }).metadata;
+    // JSON.parse makes __proto__ an own key, as a decoded Google response would.
+    meta.labels = JSON.parse('{"cloud.googleapis.com/location":"europe-west1","__proto__":"x","constructor":"y"}') as Record<string, string>;
+    meta.annotations['run.googleapis.com/ingress'] = 'constructor';
+    const s = serviceFromAsset(hostile, 'shop-prod')!;
+    expect(Object.keys(s.labels ?? {}).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(s.labels)).toBe(Object.prototype);
+    expect(s.ingress).toBe('INGRESS_TRAFFIC_UNSPECIFIED');
+  });
+
   test('a job without serviceAccountName runs as the default compute identity', () => {
     const job: AssetResource = {
       name: '//run.googleapis.com/projects/123456789012/locations/us-central1/jobs/nightly',
