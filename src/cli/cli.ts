@@ -240,7 +240,24 @@ export function buildCli(argv: string[]): Argv {
     });
 }
 
-export async function run(argv: string[]): Promise<number> {
+/**
+ * `--output -` means stdout, but yargs reads a lone `-` after a long flag as a positional argument (`-o -` and
+ * `--output=-` work). Joining such pairs keeps the documented spelling working for every flag.
+ */
+export function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (/^--[a-z][a-z-]*$/.test(a) && argv[i + 1] === '-') {
+      out.push(`${a}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+export async function run(rawArgv: string[]): Promise<number> {
+  const argv = joinDashValues(rawArgv);
   configureLog(logFormatFromArgv(argv));
   routeProcessWarnings(argv.includes('--verbose'));
   const command = argv.find((a) => !a.startsWith('-')) ?? 'cloudrun-auditor';
