@@ -151,48 +151,45 @@ export class StagedFiles {
 
   /** Synchronous `add`, for callers that are synchronous themselves (snapshots, the role cache). */
   addSync(target: string, chunks: Iterable<string> | string): void {
-    const mode = modeToKeep(refuseSpecialTarget(target));
-    let temp: { path: string; fd: number } | undefined;
-    try {
-      temp = createTempSync(target);
-      if (mode !== undefined) fchmodSync(temp.fd, mode);
+    this.stageSync(target, (fd) => {
       let pending = '';
       for (const chunk of typeof chunks === 'string' ? [chunks] : chunks) {
         pending += chunk;
         if (pending.length >= WRITE_BATCH) {
-          writeAllSync(temp.fd, pending);
+          writeAllSync(fd, pending);
           pending = '';
         }
       }
-      if (pending !== '') writeAllSync(temp.fd, pending);
-      fsyncSync(temp.fd);
-      closeSync(temp.fd);
-      this.staged.push({ target, temp: temp.path });
-    } catch (e) {
-      if (temp !== undefined) abandonSync(temp);
-      throw asWriteError(target, e);
-    }
+      if (pending !== '') writeAllSync(fd, pending);
+    });
   }
 
   /** Stages `target` with the same content as the already staged `from` (the latest.* copy of a timestamped report). */
   copyOf(from: string, target: string): void {
     const source = this.staged.find((s) => s.target === from);
     if (source === undefined) throw new Error(`${from} is not staged`);
-    const mode = modeToKeep(refuseSpecialTarget(target));
-    let temp: { path: string; fd: number } | undefined;
-    try {
-      temp = createTempSync(target);
-      if (mode !== undefined) fchmodSync(temp.fd, mode);
+    this.stageSync(target, (fd) => {
       // Copied through the descriptor we created, never by name, so nothing put at that name meanwhile is written to.
       const input = openSync(source.temp, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
         const buf = Buffer.allocUnsafe(WRITE_BATCH);
         for (let n = readSync(input, buf); n > 0; n = readSync(input, buf)) {
-          for (let off = 0; off < n; ) off += writeSync(temp.fd, buf, off, n - off);
+          for (let off = 0; off < n; ) off += writeSync(fd, buf, off, n - off);
         }
       } finally {
         closeSync(input);
       }
+    });
+  }
+
+  /** One staged file: an exclusive temp beside `target` (its mode kept), filled by `fill`, flushed and closed. */
+  private stageSync(target: string, fill: (fd: number) => void): void {
+    const mode = modeToKeep(refuseSpecialTarget(target));
+    let temp: { path: string; fd: number } | undefined;
+    try {
+      temp = createTempSync(target);
+      if (mode !== undefined) fchmodSync(temp.fd, mode);
+      fill(temp.fd);
       fsyncSync(temp.fd);
       closeSync(temp.fd);
       this.staged.push({ target, temp: temp.path });
